@@ -1,0 +1,39 @@
+# make serve   create .venv, install pinned dependencies, serve at http://127.0.0.1:8000
+# make test    run the test suite
+# make build   write the static site to site/
+# make check   validate the entries
+# make bench   run the benchmark (see bench/README.md)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve build test check pages bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c requirements.lock
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+check: $(STAMP)
+	$(BIN)/python build_entries.py check
+
+pages: $(STAMP)
+	$(BIN)/python build_entries.py
+
+test: $(STAMP)
+	$(BIN)/python -m pytest tests -ra
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf site build

@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Validate the knowledge-base entries and generate the site's pages.
+
+    python build_entries.py check            report every problem, exit 1 if any
+    python build_entries.py [build]          check, then write pages to build/pages/
+    python build_entries.py new KIND ID      write a commented template for a new entry
+
+It is also the MkDocs hook (mkdocs.yml: hooks), so `mkdocs build` and
+`mkdocs serve` generate the pages in memory without writing into docs/.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:  # MkDocs loads this file as a hook, not as a script
+    sys.path.insert(0, str(ROOT))
+
+from kb import pipeline  # noqa: E402
+
+PAGES_DIR = ROOT / "build" / "pages"
+log = logging.getLogger("mkdocs.hooks.build_entries")
+
+
+def print_diagnostics(result: pipeline.CheckResult, github: bool) -> None:
+    for diagnostic in result.diagnostics:
+        print(diagnostic)
+        if github:
+            print(diagnostic.github_annotation())
+    print(result.summary())
+
+
+def command_check(args) -> int:
+    result = pipeline.check(args.root)
+    print_diagnostics(result, args.github)
+    return 0 if result.ok else 1
+
+
+def command_build(args) -> int:
+    result = pipeline.check(args.root)
+    if not result.ok:
+        print_diagnostics(result, args.github)
+        print("no pages written")
+        return 1
+    _graph, pages = pipeline.generate(result)
+    written, removed = pipeline.write_pages(pages, args.out)
+    print(f"{len(pages)} pages generated in {args.out}: {written} written, {removed} removed, "
+          f"{len(pages) - written} unchanged")
+    return 0
+
+
+def command_new(args) -> int:
+    from kb import scaffold
+
+    return scaffold.main(args.root, args.kind, args.id)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    parser.add_argument("--github", action="store_true", default=os.environ.get("GITHUB_ACTIONS") == "true",
+                        help="also print GitHub Actions annotations (default under GitHub Actions)")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("check", help="validate every entry")
+    build = sub.add_parser("build", help="validate and generate pages (the default)")
+    build.add_argument("--out", type=Path, default=PAGES_DIR)
+    new = sub.add_parser("new", help="write a template for a new entry")
+    new.add_argument("kind", help="source, actor, narrative, incident or debunk")
+    new.add_argument("id", help="the new entry's id, e.g. evgeny-fyodorov")
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args.command, args.out = "build", PAGES_DIR
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    return {"check": command_check, "build": command_build, "new": command_new}[args.command](args)
+
+
+# -- MkDocs hook -------------------------------------------------------------
+
+def on_files(files, config):
+    """Adds the generated pages to the site, in memory."""
+    from mkdocs.exceptions import PluginError
+    from mkdocs.structure.files import File
+
+    result = pipeline.check(ROOT)
+    if not result.ok:
+        for diagnostic in result.diagnostics:
+            log.error(str(diagnostic))
+        raise PluginError(f"entries: {result.summary()}; run `python build_entries.py check`")
+    _graph, pages = pipeline.generate(result)
+    for uri, content in pages.items():
+        if files.get_file_from_path(uri) is not None:
+            raise PluginError(f"docs/{uri} is hand-written but {uri} is a generated page; rename or remove it")
+        files.append(File.generated(config, uri, content=content))
+    log.info("entries: %s; %d pages generated", result.summary(), len(pages))
+    return files
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Diagnostics: one problem at one line of one file, with a stable code."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Stable error codes. Tests have one bad fixture per code, named after it.
+CODES = {
+    "E001": "file cannot be read as UTF-8 YAML text",
+    "E002": "YAML syntax error",
+    "E003": "duplicate key in a mapping",
+    "E004": "YAML anchors, aliases and tags are not allowed",
+    "E005": "nesting too deep",
+    "E006": "entry is not a mapping",
+    "E010": "file is not in a kind folder",
+    "E100": "unknown field",
+    "E101": "missing required field",
+    "E102": "wrong type",
+    "E103": "value not allowed",
+    "E104": "invalid date",
+    "E105": "invalid URL",
+    "E106": "invalid id",
+    "E107": "id does not match file name",
+    "E108": "duplicate id",
+    "E200": "reference to a missing entry",
+    "E201": "reference to an entry of the wrong kind",
+    "E202": "entry refers to itself",
+    "E203": "cycle of parent narratives",
+    "E300": "no source cited",
+    "E301": "raw HTML in text",
+    "E302": "unsafe link in text",
+    "E303": "dates out of order or in the future",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str
+    line: int
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.code} {self.message}"
+
+    def github_annotation(self) -> str:
+        text = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::error file={self.path},line={self.line},title={self.code}::{text}"
+
+
+def sorted_unique(diagnostics) -> list[Diagnostic]:
+    return sorted(set(diagnostics))
+
+
+def did_you_mean(word: str, candidates) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

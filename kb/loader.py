@@ -1,0 +1,194 @@
+"""Reads entry files into plain data that remembers the line of every key.
+
+Uses libyaml (CSafeLoader's C parser) for speed; builds the Python values
+itself so that it can record lines, refuse duplicate keys (PyYAML silently
+keeps the last one, which loses data) and refuse aliases, which make
+expansion bombs possible.
+"""
+from __future__ import annotations
+
+import yaml
+from yaml._yaml import CParser
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 32
+
+_ALLOWED_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+class LineDict(dict):
+    """A mapping that knows its own line and the line of each key."""
+
+    line = 1
+
+    def __init__(self):
+        super().__init__()
+        self.key_lines: dict = {}
+        self.block_starts: dict = {}
+
+    def line_of(self, key) -> int:
+        return self.key_lines.get(key, self.line)
+
+    def text_line(self, key, offset: int) -> int:
+        """The line of a character of a text value, exact for literal blocks."""
+        if key in self.block_starts:
+            return self.block_starts[key] + self[key].count("\n", 0, offset)
+        return self.line_of(key)
+
+
+class LineList(list):
+    """A list that knows its own line and the line of each item."""
+
+    line = 1
+
+    def __init__(self):
+        super().__init__()
+        self.item_lines: list[int] = []
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+class LoadProblem(Exception):
+    def __init__(self, line: int, code: str, message: str):
+        super().__init__(message)
+        self.line, self.code, self.message = line, code, message
+
+
+class _Resolver(yaml.resolver.Resolver):
+    """Standard resolver without timestamps: dates stay text, checked later."""
+
+
+_Resolver.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
+}
+
+
+class _Loader(CParser, yaml.constructor.SafeConstructor, _Resolver):
+    def __init__(self, stream):
+        CParser.__init__(self, stream)
+        yaml.constructor.SafeConstructor.__init__(self)
+        _Resolver.__init__(self)
+        self.duplicates: list[LoadProblem] = []
+
+
+def _line(node) -> int:
+    return node.start_mark.line + 1
+
+
+def _construct_map(loader: _Loader, node):
+    data = LineDict()
+    data.line = _line(node)
+    yield data
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            raise LoadProblem(_line(key_node), "E006", "a mapping key must be plain text")
+        if key in data:
+            loader.duplicates.append(LoadProblem(
+                _line(key_node), "E003",
+                f"duplicate key '{key}' (first at line {data.key_lines[key]}); "
+                "YAML would silently keep only the last value"))
+            continue
+        data[key] = loader.construct_object(value_node, deep=True)
+        data.key_lines[key] = _line(key_node)
+        if getattr(value_node, "style", None) == "|":
+            # A literal block's text starts on the line after its indicator.
+            data.block_starts[key] = _line(value_node) + 1
+
+
+def _construct_seq(loader: _Loader, node):
+    data = LineList()
+    data.line = _line(node)
+    yield data
+    for item in node.value:
+        data.append(loader.construct_object(item, deep=True))
+        data.item_lines.append(_line(item))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+
+
+def _check_tree(root) -> None:
+    """Refuses aliases, custom tags and deep nesting before building values."""
+    seen: set[int] = set()
+    stack = [(root, 1, _line(root))]
+    while stack:
+        node, depth, where = stack.pop()
+        if id(node) in seen:
+            raise LoadProblem(where, "E004", "YAML anchors and aliases (&name, *name) are not allowed; write the value out")
+        seen.add(id(node))
+        if node.tag not in _ALLOWED_TAGS:
+            raise LoadProblem(where, "E004", f"YAML tag '{node.tag}' is not allowed; use plain values")
+        if depth > MAX_DEPTH:
+            raise LoadProblem(where, "E005", f"nesting deeper than {MAX_DEPTH} levels")
+        if isinstance(node, yaml.MappingNode):
+            children = []
+            for key_node, value_node in node.value:
+                children.append((key_node, depth + 1, _line(key_node)))
+                children.append((value_node, depth + 1, _line(key_node)))
+            stack.extend(reversed(children))  # visit in document order
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed([(item, depth + 1, _line(item)) for item in node.value]))
+
+
+def _line_at(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1
+
+
+def decode(raw: bytes) -> str:
+    """Checks the bytes of an entry file and returns its text."""
+    if len(raw) > MAX_BYTES:
+        raise LoadProblem(1, "E001", f"file is {len(raw):,} bytes; entries are limited to {MAX_BYTES:,}")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise LoadProblem(1, "E001", "file starts with a byte-order mark; save it as UTF-8 without BOM")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LoadProblem(_line_at(raw, exc.start), "E001", f"bytes that are not UTF-8 (byte {raw[exc.start]:#04x}); save the file as UTF-8") from None
+    if "\r" in text:
+        raise LoadProblem(_line_at(raw, raw.index(b"\r")), "E001", "Windows (CRLF) or CR line ends; save the file with Unix (LF) line ends")
+    for number, line in enumerate(text.split("\n"), start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            raise LoadProblem(number, "E001", "tab in indentation; YAML indents with spaces only")
+    if not text.strip() or all(l.lstrip().startswith("#") or not l.strip() for l in text.split("\n")):
+        raise LoadProblem(1, "E006", "file is empty; an entry is a mapping of fields")
+    return text
+
+
+def parse(text: str):
+    """Parses one YAML document; returns (data, problems) or raises LoadProblem."""
+    loader = _Loader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            detail = " ".join(p for p in (exc.context, exc.problem) if p)
+            raise LoadProblem(mark.line + 1 if mark else 1, "E002", f"YAML syntax error: {detail}") from None
+        except yaml.YAMLError as exc:
+            raise LoadProblem(1, "E002", f"YAML syntax error: {exc}") from None
+        if root is None:
+            raise LoadProblem(1, "E006", "file is empty; an entry is a mapping of fields")
+        _check_tree(root)
+        try:
+            data = loader.construct_document(root)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            raise LoadProblem(mark.line + 1 if mark else 1, "E002", f"YAML error: {exc.problem}") from None
+        except (ValueError, TypeError) as exc:
+            raise LoadProblem(_line(root), "E002", f"YAML error: {exc}") from None
+        return data, loader.duplicates
+    finally:
+        loader.dispose()

@@ -1,0 +1,93 @@
+"""Finds entry files and loads them into Entry objects."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Diagnostic
+from .loader import LineDict, LoadProblem, decode, parse
+from .schema import Kind, Schema
+
+
+@dataclass
+class Entry:
+    kind: Kind
+    path: str  # as shown to users: entries/<folder>/<id>.yaml
+    data: LineDict
+
+    @property
+    def id(self) -> str:
+        return self.data.get("id") if isinstance(self.data.get("id"), str) else Path(self.path).stem
+
+    @property
+    def title(self) -> str:
+        return str(self.data.get(self.kind.title_field, self.id))
+
+    def get(self, key, default=None):
+        return self.data.get(key, default)
+
+    def __getitem__(self, key):
+        return self.data[key]
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def discover(entries_dir: Path, schema: Schema):
+    """Yields (path, shown path, kind or None, problem or None) per file under entries/."""
+    root = entries_dir.parent
+    entries_real = entries_dir.resolve()
+    for path in sorted(p for p in entries_dir.rglob("*") if p.is_file() or p.is_symlink()):
+        shown = _display(path, root)
+        rel = path.relative_to(entries_dir)
+        if path.is_symlink() and not _inside(path.resolve(), entries_real):
+            yield path, shown, None, LoadProblem(1, "E010", "symbolic link that points outside entries/; entries must be regular files")
+            continue
+        if path.name.startswith(".") or path.name in ("README.md",):
+            continue
+        kind = schema.kind_of_folder(rel.parts[0]) if len(rel.parts) == 2 else None
+        if kind is None or path.suffix != ".yaml":
+            folders = ", ".join(f"entries/{f}/" for f in schema.folders)
+            yield path, shown, None, LoadProblem(1, "E010", f"not an entry location; entries are <id>.yaml files directly in {folders}")
+            continue
+        yield path, shown, kind, None
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def load_entry(path: Path, shown: str, kind: Kind):
+    """Returns (Entry or None, diagnostics)."""
+    try:
+        data, problems = parse(decode(path.read_bytes()))
+    except LoadProblem as problem:
+        return None, [Diagnostic(shown, problem.line, problem.code, problem.message)]
+    except RecursionError:
+        return None, [Diagnostic(shown, 1, "E005", "nesting too deep")]
+    except OSError as exc:
+        return None, [Diagnostic(shown, 1, "E001", f"cannot read file: {exc.strerror}")]
+    diagnostics = [Diagnostic(shown, p.line, p.code, p.message) for p in problems]
+    if not isinstance(data, LineDict):
+        return None, diagnostics + [Diagnostic(shown, 1, "E006", "an entry must be a mapping of fields (key: value), not a single value or list")]
+    return Entry(kind=kind, path=shown, data=data), diagnostics
+
+
+def load_all(entries_dir: Path, schema: Schema):
+    """Returns (entries, diagnostics) for every file under entries_dir."""
+    entries, diagnostics = [], []
+    if not entries_dir.is_dir():
+        return entries, [Diagnostic(entries_dir.name, 1, "E010", "entries folder not found")]
+    for path, shown, kind, problem in discover(entries_dir, schema):
+        if problem is not None:
+            diagnostics.append(Diagnostic(shown, problem.line, problem.code, problem.message))
+            continue
+        entry, found = load_entry(path, shown, kind)
+        diagnostics.extend(found)
+        if entry is not None:
+            entries.append(entry)
+    return entries, diagnostics

@@ -1,0 +1,79 @@
+"""The whole run in one place: load -> validate -> link -> render -> write."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic, sorted_unique
+from .link import Graph, link
+from .model import Entry, load_all
+from .render import Renderer
+from .schema import Schema, load_schema
+from .validate import check_entries
+
+
+@dataclass
+class CheckResult:
+    entries: list[Entry]
+    diagnostics: list[Diagnostic]
+    references: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics
+
+    def summary(self) -> str:
+        if self.ok:
+            counts = Counter(e.kind.folder for e in self.entries)
+            detail = ", ".join(f"{n} {folder}" for folder, n in sorted(counts.items()))
+            return f"{len(self.entries)} entries checked ({detail}): no problems"
+        files = len({d.path for d in self.diagnostics})
+        problems = len(self.diagnostics)
+        return f"{problems} problem{'s' if problems != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+
+
+def check(root: Path, schema: Schema | None = None, today: dt.date | None = None) -> CheckResult:
+    schema = schema or load_schema()
+    entries, diagnostics = load_all(root / "entries", schema)
+    found, references = check_entries(entries, schema, today or dt.date.today())
+    return CheckResult(entries, sorted_unique(diagnostics + found), references)
+
+
+def generate(result: CheckResult, schema: Schema | None = None) -> tuple[Graph, dict[str, str]]:
+    """Renders the pages of a clean check result."""
+    if not result.ok:
+        raise ValueError("cannot generate pages from entries with problems")
+    schema = schema or load_schema()
+    graph = link(result.entries, result.references)
+    return graph, Renderer(graph, schema).pages()
+
+
+def write_pages(pages: dict[str, str], out_dir: Path) -> tuple[int, int]:
+    """Writes pages that changed and removes pages of deleted entries.
+
+    Returns (written, removed). Each file is replaced atomically, so an
+    interrupted run leaves every page either old or new, never half-written.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for rel, content in pages.items():
+        target = out_dir / rel
+        data = content.encode("utf-8")
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".md")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+        written += 1
+    removed = 0
+    for stale in sorted(out_dir.rglob("*.md")):
+        if stale.relative_to(out_dir).as_posix() not in pages:
+            stale.unlink()
+            removed += 1
+    return written, removed

@@ -1,0 +1,302 @@
+"""Renders the linked graph into Markdown pages with Jinja templates.
+
+Views are computed here; templates only lay them out. Every value a
+template prints is escaped for Markdown unless it is `Markup`, which marks
+Markdown this module produced itself (links, neutralised text fields).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from .dates import parse_date
+from .link import Graph, chronological, incident_date
+from .model import Entry
+from .schema import Schema
+from .text import CITATION, escape_inline, link_target, neutralise, plain
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+KIND_LABELS = {"source": "Source", "actor": "Actor", "narrative": "Narrative",
+               "incident": "Incident", "debunk": "Debunk"}
+ACTOR_TYPE_LABELS = {
+    "person": "People", "tv-channel": "TV channels", "newspaper": "Newspapers",
+    "news-agency": "News agencies", "website": "Websites", "telegram-channel": "Telegram channels",
+    "social-media-account": "Social media accounts", "government-body": "Government bodies",
+    "political-party": "Political parties", "organisation": "Organisations",
+}
+
+
+def _finalize(value):
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return Markup("")
+    return Markup(escape_inline(value))
+
+
+def make_environment(templates: Path = TEMPLATES) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,  # macros then return Markup; _finalize does the escaping
+        finalize=_finalize,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: Markup
+
+
+def date_text(entry: Entry, name: str = "date") -> str:
+    value = entry.get(name)
+    if value is None:
+        return ""
+    text = parse_date(value).human()
+    if entry.get(f"{name}_approximate"):
+        text = f"c. {text} (approximate)"
+    return text
+
+
+def incident_period(entry: Entry) -> str:
+    start = date_text(entry)
+    if entry.get("end_date"):
+        return f"{start} – {parse_date(entry['end_date']).human()}"
+    return start
+
+
+@dataclass
+class Citations:
+    """Numbers the citations of one page in order of first appearance."""
+
+    graph: Graph
+    root: str
+    numbers: dict = field(default_factory=dict)
+
+    def cite(self, source_id: str, locator: str | None = None) -> Markup:
+        key = (source_id, locator or "")
+        number = self.numbers.setdefault(key, len(self.numbers) + 1)
+        return Markup(f"[\\[{number}\\]](#ref-{number})")
+
+    def cite_value(self, value) -> Markup:
+        if isinstance(value, dict):
+            return self.cite(value["source"], value.get("locator"))
+        return self.cite(value)
+
+    def cite_all(self, values) -> Markup:
+        return Markup("").join(self.cite_value(v) for v in values or [])
+
+    def text(self, value: str | None) -> Markup:
+        if not value:
+            return Markup("")
+        safe = neutralise(value.strip())
+        return Markup(CITATION.sub(lambda m: str(self.cite(m.group(1), m.group(2) and m.group(2).strip())), safe))
+
+    def references(self):
+        """The numbered reference list, each with its source entry and locator."""
+        for (source_id, locator), number in sorted(self.numbers.items(), key=lambda kv: kv[1]):
+            source = self.graph.get("source", source_id)
+            yield {"number": number, "source": source, "locator": locator,
+                   "link": link_to(source, self.root), "url": link_target(source.get("url")),
+                   "publisher": source.get("publisher"), "date": date_text(source, "published")}
+
+
+def url_of(entry: Entry, root: str = "") -> Markup:
+    return Markup(f"{root}{entry.kind.folder}/{entry.id}.md")
+
+
+def link_to(entry: Entry, root: str) -> Link:
+    return Link(title=entry.title, url=url_of(entry, root))
+
+
+def description_of(entry: Entry) -> str:
+    for name in ("summary", "claim", "description", "explainer", "facts"):
+        if entry.get(name):
+            text = plain(str(entry.get(name)))
+            return text if len(text) <= 200 else text[:197].rsplit(" ", 1)[0] + "…"
+    return f"{KIND_LABELS[entry.kind.name]}: {entry.title}"
+
+
+class Renderer:
+    """Renders every page of the site from a linked graph."""
+
+    def __init__(self, graph: Graph, schema: Schema, env: jinja2.Environment | None = None):
+        self.graph = graph
+        self.schema = schema
+        self.env = env or make_environment()
+
+    def pages(self) -> dict[str, str]:
+        """All generated pages, keyed by their path under docs/."""
+        out = {}
+        for kind in self.schema.kinds.values():
+            for entry in self.graph.all(kind.name):
+                out[f"{kind.folder}/{entry.id}.md"] = self.entry_page(entry)
+            out[f"{kind.folder}/index.md"] = self.index_page(kind.name)
+        return dict(sorted(out.items()))
+
+    def entry_page(self, entry: Entry) -> str:
+        root = "../"
+        cites = Citations(self.graph, root)
+        view = getattr(self, f"_{entry.kind.name}_view")(entry, cites, root)
+        template = self.env.get_template(f"{entry.kind.name}.md.j2")
+        return template.render(entry=entry, view=view, root=root, cite=cites,
+                               kind_label=KIND_LABELS[entry.kind.name], title=entry.title,
+                               description=description_of(entry), tags=entry.get("tags") or [])
+
+    def index_page(self, kind: str) -> str:
+        view = getattr(self, f"_{kind}_index_view")()
+        return self.env.get_template(f"{kind}-index.md.j2").render(view=view, root="../")
+
+    # -- entry views -------------------------------------------------------
+
+    def _narrative_view(self, entry: Entry, cites: Citations, root: str) -> dict:
+        g = self.graph
+        parent = g.get("narrative", entry["parent"]) if entry.get("parent") else None
+        return {
+            "summary": entry["summary"],
+            "parent": link_to(parent, root) if parent else None,
+            "explainer": cites.text(entry.get("explainer")),
+            "claims": entry.get("claims") or [],
+            "aims": cites.text(entry.get("aims")),
+            "children": [link_to(c, root) for c in sorted(g.children_of_narrative.get(entry.id, []), key=lambda e: e.title.lower())],
+            "timeline": [self._timeline_item(i, root) for i in g.incidents_of_narrative.get(entry.id, [])],
+            "actors": [(link_to(a, root), n) for a, n in g.actors_behind(entry.id)],
+            "debunks": [self._debunk_item(d, root) for d in g.debunks_of_narrative.get(entry.id, [])],
+            "sources": cites.cite_all(entry.get("sources")),
+            "tags": entry.get("tags") or [],
+        }
+
+    def _actor_view(self, entry: Entry, cites: Citations, root: str) -> dict:
+        g = self.graph
+        incidents = list(reversed(g.incidents_of_actor.get(entry.id, [])))
+        return {
+            "type": ACTOR_TYPE_LABELS[entry["actor_type"]].rstrip("s") if entry["actor_type"] != "person" else "Person",
+            "aliases": entry.get("aliases") or [],
+            "country": entry.get("country"),
+            "roles": [{"title": r["title"], "period": self._period(r)} for r in entry.get("roles") or []],
+            "description": cites.text(entry.get("description")),
+            "incidents": [dict(self._timeline_item(i, root), role=role) for i, role in incidents],
+            "narratives": [link_to(n, root) for n in g.narratives_pushed_by(entry.id)],
+            "quotes": [self._quote_item(q, i, cites, root) for i, q in reversed(g.quotes_by_actor.get(entry.id, []))],
+            "debunks": [self._debunk_item(d, root) for d in g.debunks_of_actor(entry.id)],
+            "refutations": [self._debunk_item(d, root) for d in g.refutations_by_actor.get(entry.id, [])],
+            "sources": cites.cite_all(entry.get("sources")),
+        }
+
+    def _incident_view(self, entry: Entry, cites: Citations, root: str) -> dict:
+        g = self.graph
+        attribution = entry.get("attribution") or {}
+        return {
+            "date": incident_period(entry),
+            "platform": entry.get("platform"),
+            "summary": cites.text(entry.get("summary")),
+            "actors": [{"link": link_to(g.get("actor", a["actor"]), root), "role": a["role"]} for a in entry.get("actors") or []],
+            "narratives": [link_to(g.get("narrative", n), root) for n in entry.get("narratives") or []],
+            "quotes": [self._quote_item(q, entry, cites, root) for q in entry.get("quotes") or []],
+            "attribution": {"status": attribution.get("status"), "note": cites.text(attribution.get("note"))} if attribution else None,
+            "debunks": [self._debunk_item(d, root) for d in g.debunks_of_incident.get(entry.id, [])],
+            "sources": cites.cite_all(entry.get("sources")),
+        }
+
+    def _debunk_view(self, entry: Entry, cites: Citations, root: str) -> dict:
+        g = self.graph
+        return {
+            "claim": entry["claim"],
+            "verdict": entry["verdict"],
+            "facts": cites.text(entry.get("facts")),
+            "refuted_by": [{"link": link_to(g.get("actor", r["actor"]), root),
+                            "date": parse_date(r["date"]).human() if r.get("date") else "",
+                            "cite": cites.cite_value(r["source"]) if r.get("source") else Markup("")}
+                           for r in entry.get("refuted_by") or []],
+            "incidents": [self._timeline_item(i, root) for i in chronological(g.get("incident", i) for i in entry.get("incidents") or [])],
+            "narratives": [link_to(g.get("narrative", n), root) for n in entry.get("narratives") or []],
+            "sources": cites.cite_all(entry.get("sources")),
+        }
+
+    def _source_view(self, entry: Entry, cites: Citations, root: str) -> dict:
+        citing = self.graph.citing_entries.get(entry.id, [])
+        groups = []
+        for kind in self.schema.kinds.values():
+            members = [link_to(e, root) for e in citing if e.kind.name == kind.name]
+            if members:
+                groups.append({"label": kind.folder.capitalize(), "links": members})
+        return {
+            "publisher": entry["publisher"], "author": entry.get("author"),
+            "published": date_text(entry, "published"), "published_note": entry.get("published_note"),
+            "url": link_target(entry.get("url")), "archived_url": link_target(entry.get("archived_url")),
+            "language": entry["language"], "type": entry["source_type"].replace("-", " "),
+            "description": cites.text(entry.get("description")), "notes": cites.text(entry.get("notes")),
+            "cited_by": groups,
+        }
+
+    # -- pieces --------------------------------------------------------------
+
+    def _period(self, role) -> str:
+        start = parse_date(role["start"]).human() if role.get("start") else ""
+        end = parse_date(role["end"]).human() if role.get("end") else ""
+        if start and end:
+            return f"{start} – {end}"
+        return f"since {start}" if start else f"until {end}" if end else ""
+
+    def _timeline_item(self, incident: Entry, root: str) -> dict:
+        return {"link": link_to(incident, root), "date": incident_period(incident),
+                "iso": incident_date(incident).iso(), "platform": incident.get("platform")}
+
+    def _debunk_item(self, debunk: Entry, root: str) -> dict:
+        return {"link": link_to(debunk, root), "verdict": debunk["verdict"]}
+
+    def _quote_item(self, quote, incident: Entry, cites: Citations, root: str) -> dict:
+        return {"text": quote["text"], "original": quote.get("original"),
+                "speaker": link_to(self.graph.get("actor", quote["speaker"]), root),
+                "incident": link_to(incident, root), "date": incident_period(incident),
+                "cite": cites.cite_value(quote["source"])}
+
+    # -- index views -----------------------------------------------------------
+
+    def _narrative_index_view(self) -> dict:
+        g = self.graph
+
+        def tree(parent_id):
+            children = [n for n in g.all("narrative") if n.get("parent") == parent_id]
+            return [{"link": link_to(n, "../"), "summary": n["summary"],
+                     "count": len(g.incidents_of_narrative.get(n.id, [])), "children": tree(n.id)}
+                    for n in sorted(children, key=lambda e: e.title.lower())]
+        return {"tree": tree(None), "total": len(g.all("narrative"))}
+
+    def _actor_index_view(self) -> dict:
+        groups = []
+        for actor_type, label in ACTOR_TYPE_LABELS.items():
+            members = [a for a in self.graph.all("actor") if a["actor_type"] == actor_type]
+            if members:
+                groups.append({"label": label, "actors": [
+                    {"link": link_to(a, "../"), "aliases": a.get("aliases") or [],
+                     "count": len(self.graph.incidents_of_actor.get(a.id, []))}
+                    for a in sorted(members, key=lambda e: e.title.lower())]})
+        return {"groups": groups, "total": len(self.graph.all("actor"))}
+
+    def _incident_index_view(self) -> dict:
+        years: dict[int, list] = {}
+        for incident in chronological(self.graph.all("incident")):
+            years.setdefault(incident_date(incident).year, []).append(self._timeline_item(incident, "../"))
+        return {"years": sorted(years.items()), "total": len(self.graph.all("incident"))}
+
+    def _debunk_index_view(self) -> dict:
+        return {"debunks": [dict(self._debunk_item(d, "../"), claim=d["claim"]) for d in
+                            sorted(self.graph.all("debunk"), key=lambda e: e.title.lower())],
+                "total": len(self.graph.all("debunk"))}
+
+    def _source_index_view(self) -> dict:
+        sources = sorted(self.graph.all("source"), key=lambda s: ((s.get("author") or s["publisher"]).lower(), s.id))
+        return {"sources": [{"link": link_to(s, "../"), "author": s.get("author"), "publisher": s["publisher"],
+                             "date": date_text(s, "published"), "url": link_target(s.get("url")),
+                             "count": len(self.graph.citing_entries.get(s.id, []))} for s in sources],
+                "total": len(sources)}

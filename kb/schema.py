@@ -1,0 +1,89 @@
+"""Reads schema/kb.schema.yaml, the single source of truth for entry fields."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "kb.schema.yaml"
+
+SCALAR_TYPES = {"str", "text", "slug", "date", "url", "bool", "enum", "ref", "cite"}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    doc: str = ""
+    required: bool = False
+    values: tuple[str, ...] = ()
+    to: str | None = None
+    items: "Field | None" = None
+    fields: tuple["Field", ...] = ()
+    example: object = None
+
+    def subfield(self, name: str) -> "Field | None":
+        return next((f for f in self.fields if f.name == name), None)
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    folder: str
+    title_field: str
+    doc: str
+    fields: tuple[Field, ...]
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+
+@dataclass(frozen=True)
+class Schema:
+    kinds: dict[str, Kind] = field(default_factory=dict)
+
+    def kind_of_folder(self, folder: str) -> Kind | None:
+        return next((k for k in self.kinds.values() if k.folder == folder), None)
+
+    @property
+    def folders(self) -> list[str]:
+        return [k.folder for k in self.kinds.values()]
+
+
+def _field(name: str, spec: dict) -> Field:
+    ftype = spec["type"]
+    if ftype not in SCALAR_TYPES | {"list", "object"}:
+        raise ValueError(f"schema: field {name!r} has unknown type {ftype!r}")
+    return Field(
+        name=name,
+        type=ftype,
+        doc=spec.get("doc", ""),
+        required=bool(spec.get("required", False)),
+        values=tuple(str(v).lower() if isinstance(v, bool) else str(v) for v in spec.get("values", ())),
+        to=spec.get("to"),
+        items=_field(name, spec["items"]) if "items" in spec else None,
+        fields=tuple(_field(n, s) for n, s in spec.get("fields", {}).items()),
+        example=spec.get("example"),
+    )
+
+
+def load_schema(path: Path = SCHEMA_PATH) -> Schema:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    common = [_field(n, s) for n, s in raw["common"].items()]
+    id_field, other_common = common[0], common[1:]
+    kinds = {}
+    for name, spec in raw["kinds"].items():
+        own = [_field(n, s) for n, s in spec["fields"].items()]
+        kinds[name] = Kind(
+            name=name,
+            folder=spec["folder"],
+            title_field=spec["title_field"],
+            doc=spec.get("doc", ""),
+            fields=tuple([id_field, *own, *other_common]),
+        )
+    return Schema(kinds=kinds)

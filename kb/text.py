@@ -1,0 +1,84 @@
+"""Rules for Markdown text fields: inline citations, raw HTML, link safety.
+
+The validator reports what these find; the renderer applies the same rules
+again when it writes pages, so that nothing unsafe reaches the site even if
+a check were skipped.
+"""
+from __future__ import annotations
+
+import re
+
+# [@source-id] or [@source-id, locator]
+CITATION = re.compile(r"\[@([^\],\s]+)(?:\s*,\s*([^\]]+))?\]")
+RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>?")
+# Inline link or image destinations, and reference definitions.
+LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
+REFERENCE_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+SAFE_SCHEMES = ("http://", "https://")
+MARKDOWN_INLINE_SPECIALS = re.compile(r"([\\`*_\[\]{}|#!])")
+
+
+def find_raw_html(text: str):
+    """Yields (offset, snippet) for each HTML tag in the text."""
+    for match in RAW_HTML.finditer(text):
+        yield match.start(), match.group(0)[:30]
+
+
+def find_unsafe_links(text: str):
+    """Yields (offset, target) for each link whose target is not http(s)."""
+    for pattern in (LINK_TARGET, REFERENCE_DEF):
+        for match in pattern.finditer(text):
+            target = match.group(1)
+            if not target.lower().startswith(SAFE_SCHEMES):
+                yield match.start(1), target
+
+
+def find_citations(text: str):
+    """Yields (offset, source id, locator or None) for each inline citation."""
+    for match in CITATION.finditer(text):
+        yield match.start(), match.group(1), (match.group(2) or "").strip() or None
+
+
+def escape_inline(value: str) -> str:
+    """Makes plain text safe to place inside Markdown: no markup, no HTML."""
+    flat = " ".join(str(value).split())
+    return MARKDOWN_INLINE_SPECIALS.sub(r"\\\1", flat).replace("<", "&lt;")
+
+
+def neutralise(text: str) -> str:
+    """Escapes HTML in Markdown text and disarms links that are not http(s).
+
+    Escaping '<' alone suffices: no tag can open without it, while '>'
+    stays usable for Markdown block quotes.
+    """
+    # '{' starts attribute lists, which could add event handlers to elements.
+    text = text.replace("<", "&lt;").replace("{", "\\{")
+    for pattern in (LINK_TARGET, REFERENCE_DEF):
+        text = pattern.sub(_disarm, text)
+    return text
+
+
+def _disarm(match: re.Match) -> str:
+    if match.group(1).lower().startswith(SAFE_SCHEMES):
+        return match.group(0)
+    offset = match.start(0)
+    whole = match.group(0)
+    return whole[: match.start(1) - offset] + "#unsafe-link-removed" + whole[match.end(1) - offset :]
+
+
+def plain(text: str) -> str:
+    """Text without citations or Markdown link syntax, for descriptions."""
+    text = re.sub(r"\s*" + CITATION.pattern, "", text)
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"[*_`#>]", "", text)
+    return " ".join(text.split())
+
+
+def link_target(url: str):
+    """An http(s) URL made safe to place in a Markdown link destination."""
+    from markupsafe import Markup
+
+    if not url or not str(url).lower().startswith(SAFE_SCHEMES):
+        return None
+    encoded = str(url).replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+    return Markup(encoded)

@@ -1,0 +1,274 @@
+"""Validators. Each yields (line, code, message); the caller adds the path.
+
+Entry validators look at one entry against the schema; collection
+validators look across all entries (ids, references, cycles).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from .dates import parse_date
+from .diagnostics import Diagnostic, did_you_mean
+from .loader import LineDict, LineList
+from .model import Entry
+from .schema import Field, Schema
+from .text import find_citations, find_raw_html, find_unsafe_links
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG = 80
+# Names that would clash with generated pages or with Windows device files.
+RESERVED_IDS = {"index", "tags", "timeline", "data", "assets", "search", "con", "prn", "aux", "nul",
+                *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+SOURCE_FIELDS = {"source", "sources"}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A pointer from an entry to another entry, found while validating."""
+
+    line: int
+    field: str  # dotted path of the field, e.g. actors[2].actor
+    target_kind: str
+    target: str
+
+
+def _type_name(value) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    return {str: "text", int: "a number", float: "a number", type(None): "empty",
+            LineDict: "a mapping", LineList: "a list"}.get(type(value), type(value).__name__)
+
+
+def slug_problem(value) -> str | None:
+    if not isinstance(value, str):
+        return f"must be an id (lower-case letters, digits, hyphens), not {_type_name(value)}"
+    if not SLUG.match(value):
+        return f"'{value}' is not a valid id: use lower-case ASCII letters, digits and single hyphens"
+    if len(value) > MAX_SLUG:
+        return f"id is longer than {MAX_SLUG} characters"
+    if value in RESERVED_IDS:
+        return f"'{value}' is a reserved name; choose another id"
+    return None
+
+
+class EntryChecker:
+    """Checks one entry's fields against the schema and collects its references."""
+
+    def __init__(self, schema: Schema, today: dt.date):
+        self.schema = schema
+        self.today = today
+
+    def check(self, entry: Entry):
+        self.references: list[Reference] = []
+        yield from self._mapping(entry.kind.fields, entry.data, "", entry.kind.name)
+        yield from self._id_matches_file(entry)
+        yield from self._dates_in_order(entry)
+
+    def _mapping(self, fields, data: LineDict, prefix: str, where: str):
+        known = {f.name: f for f in fields}
+        for key in data:
+            if key not in known:
+                hint = did_you_mean(str(key), known)
+                yield data.line_of(key), "E100", f"unknown field '{prefix}{key}' in {where}{hint}"
+        for field in fields:
+            value = data.get(field.name)
+            if field.name not in data or value is None or value == "":
+                if field.required:
+                    yield from self._missing(field, prefix, data.line)
+                continue
+            yield from self._value(field, value, data.line_of(field.name), prefix + field.name, data)
+
+    def _missing(self, field: Field, prefix: str, line: int):
+        if field.name in SOURCE_FIELDS:
+            yield line, "E300", f"no source cited: add '{prefix}{field.name}' with at least one source id"
+        else:
+            yield line, "E101", f"missing required field '{prefix}{field.name}'"
+
+    def _value(self, field: Field, value, line: int, path: str, parent):
+        check = getattr(self, f"_{field.type}")
+        yield from check(field, value, line, path, parent)
+
+    def _wrong(self, line, path, expected, value):
+        return line, "E102", f"'{path}' must be {expected}, not {_type_name(value)}"
+
+    def _str(self, field, value, line, path, parent):
+        if not isinstance(value, str):
+            yield self._wrong(line, path, "text (put it in quotes)", value)
+        elif "\n" in value.strip():
+            yield line, "E102", f"'{path}' must be a single line"
+        elif "<" in value and any(True for _ in find_raw_html(value)):
+            yield line, "E301", f"'{path}' contains raw HTML; write plain text"
+
+    def _text(self, field, value, line, path, parent):
+        if not isinstance(value, str):
+            yield self._wrong(line, path, "text", value)
+            return
+        key = path.rsplit(".", 1)[-1]
+        where = (lambda offset: parent.text_line(key, offset)) if isinstance(parent, LineDict) and key in parent else (lambda offset: line)
+        for offset, snippet in find_raw_html(value):
+            yield where(offset), "E301", f"'{path}' contains raw HTML ({snippet}); use Markdown instead"
+        for offset, target in find_unsafe_links(value):
+            yield where(offset), "E302", f"'{path}' links to '{target[:40]}'; only http:// and https:// links are allowed"
+        for offset, source_id, _locator in find_citations(value):
+            self.references.append(Reference(where(offset), path, "source", source_id))
+
+    def _slug(self, field, value, line, path, parent):
+        problem = slug_problem(value)
+        if problem:
+            yield line, "E106", f"'{path}': {problem}"
+
+    def _date(self, field, value, line, path, parent):
+        try:
+            date = parse_date(value)
+        except ValueError as exc:
+            yield line, "E104", f"'{path}': {exc}"
+            return
+        if date.earliest > self.today:
+            yield line, "E303", f"'{path}': {date.iso()} is in the future"
+
+    def _url(self, field, value, line, path, parent):
+        if not isinstance(value, str):
+            yield self._wrong(line, path, "a URL", value)
+            return
+        parsed = urlparse(value)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc or any(c.isspace() for c in value):
+            yield line, "E105", f"'{path}': '{value[:60]}' is not an http:// or https:// URL"
+
+    def _bool(self, field, value, line, path, parent):
+        if not isinstance(value, bool):
+            yield self._wrong(line, path, "true or false", value)
+
+    def _enum(self, field, value, line, path, parent):
+        allowed = ", ".join(field.values)
+        if isinstance(value, bool) and str(value).lower() in field.values:
+            yield line, "E103", f"'{path}': write \"{str(value).lower()}\" in quotes (unquoted, YAML reads it as true/false)"
+        elif not isinstance(value, str) or value not in field.values:
+            hint = did_you_mean(str(value), field.values)
+            yield line, "E103", f"'{path}': '{value}' is not one of: {allowed}{hint}"
+
+    def _ref(self, field, value, line, path, parent):
+        problem = slug_problem(value)
+        if problem:
+            yield line, "E106", f"'{path}': {problem}"
+        else:
+            self.references.append(Reference(line, path, field.to, value))
+
+    def _cite(self, field, value, line, path, parent):
+        if isinstance(value, LineDict):
+            yield from self._mapping(CITE_FIELDS, value, f"{path}.", "a citation")
+            source = value.get("source")
+            line = value.line_of("source")
+        else:
+            source = value
+        if isinstance(source, str) and slug_problem(source) is None:
+            self.references.append(Reference(line, path, "source", source))
+        elif source is not None:
+            yield line, "E102", f"'{path}' must be a source id or {{source: id, locator: ...}}"
+
+    def _list(self, field, value, line, path, parent):
+        if not isinstance(value, LineList):
+            yield self._wrong(line, path, "a list", value)
+            return
+        if not value and field.required:
+            yield from self._missing(field, "", line)
+        for index, item in enumerate(value):
+            item_path = f"{path}[{index + 1}]"
+            yield from self._value(field.items, item, value.line_of(index), item_path, None)
+
+    def _object(self, field, value, line, path, parent):
+        if not isinstance(value, LineDict):
+            yield self._wrong(line, path, "a mapping of fields", value)
+            return
+        yield from self._mapping(field.fields, value, f"{path}.", f"'{path}'")
+
+    def _id_matches_file(self, entry: Entry):
+        value = entry.data.get("id")
+        stem = entry.path.rsplit("/", 1)[-1].removesuffix(".yaml")
+        if isinstance(value, str) and value != stem:
+            yield entry.data.line_of("id"), "E107", f"id '{value}' does not match the file name '{stem}.yaml'"
+        elif slug_problem(stem) and not isinstance(value, str):
+            yield 1, "E106", f"file name '{stem}.yaml': {slug_problem(stem)}"
+
+    def _dates_in_order(self, entry: Entry):
+        try:
+            start, end = parse_date(entry.data["date"]), parse_date(entry.data["end_date"])
+        except (KeyError, ValueError):
+            return
+        if end.latest < start.earliest:
+            yield entry.data.line_of("end_date"), "E303", f"end_date {end.iso()} is before date {start.iso()}"
+
+
+CITE_FIELDS = (
+    Field(name="source", type="slug", required=True, doc="The id of a source entry."),
+    Field(name="locator", type="str", doc="Where in the source: section, paragraph, page or timestamp."),
+)
+
+
+def check_entries(entries: list[Entry], schema: Schema, today: dt.date):
+    """Returns (diagnostics, references by entry path)."""
+    checker = EntryChecker(schema, today)
+    diagnostics, references = [], {}
+    for entry in entries:
+        for line, code, message in checker.check(entry):
+            diagnostics.append(Diagnostic(entry.path, line, code, message))
+        references[entry.path] = checker.references
+    diagnostics.extend(check_collection(entries, references))
+    return diagnostics, references
+
+
+def check_collection(entries: list[Entry], references: dict):
+    """Cross-entry checks: unique ids, existing targets, no parent cycles."""
+    by_id: dict[str, Entry] = {}
+    for entry in entries:
+        for line, code, message in _unique_ids(entry, by_id):
+            yield Diagnostic(entry.path, line, code, message)
+    for entry in entries:
+        for ref in references.get(entry.path, []):
+            for code, message in _reference_problems(entry, ref, by_id, entries):
+                yield Diagnostic(entry.path, ref.line, code, message)
+    yield from _parent_cycles(entries, by_id)
+
+
+def _unique_ids(entry: Entry, by_id: dict):
+    names = [("id", entry.data.get("id"))] + [("former_ids", f) for f in (entry.data.get("former_ids") or [])]
+    for field, value in names:
+        if not isinstance(value, str):
+            continue
+        if value.lower() in by_id and by_id[value.lower()] is not entry:
+            other = by_id[value.lower()]
+            yield entry.data.line_of(field), "E108", f"id '{value}' is already used by {other.path}"
+        else:
+            by_id[value.lower()] = entry
+
+
+def _reference_problems(entry: Entry, ref: Reference, by_id: dict, entries):
+    target = by_id.get(ref.target)
+    if target is None:
+        same_kind = [e.id for e in entries if e.kind.name == ref.target_kind]
+        yield "E200", f"'{ref.field}' refers to {ref.target_kind} '{ref.target}', which does not exist{did_you_mean(ref.target, same_kind)}"
+    elif target.id != ref.target:
+        yield "E200", f"'{ref.field}' uses the former id '{ref.target}'; write '{target.id}'"
+    elif target.kind.name != ref.target_kind:
+        yield "E201", f"'{ref.field}' must refer to a {ref.target_kind}, but '{ref.target}' is a {target.kind.name}"
+    elif target is entry:
+        yield "E202", f"'{ref.field}' refers to the entry itself"
+
+
+def _parent_cycles(entries, by_id):
+    for entry in entries:
+        if entry.kind.name != "narrative":
+            continue
+        seen, current = [entry.id], entry
+        while isinstance(current.data.get("parent"), str):
+            current = by_id.get(current.data["parent"])
+            if current is None or current is entry and len(seen) == 1:
+                break
+            if current.id in seen:
+                if current is entry:
+                    chain = " -> ".join(seen + [entry.id])
+                    yield Diagnostic(entry.path, entry.data.line_of("parent"), "E203", f"parent narratives form a cycle: {chain}")
+                break
+            seen.append(current.id)
