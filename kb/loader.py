@@ -139,7 +139,9 @@ def _check_tree(root) -> None:
                 children.append((value_node, depth + 1, _line(key_node)))
             stack.extend(reversed(children))  # visit in document order
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend(reversed([(item, depth + 1, _line(item)) for item in node.value]))
+            # An alias item shares its node (and line) with the anchor, so
+            # report items of a sequence at the line where the sequence's key is.
+            stack.extend(reversed([(item, depth + 1, where) for item in node.value]))
 
 
 def _line_at(raw: bytes, offset: int) -> int:

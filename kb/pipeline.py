@@ -28,8 +28,8 @@ class CheckResult:
 
     def summary(self) -> str:
         if self.ok:
-            counts = Counter(e.kind.folder for e in self.entries)
-            detail = ", ".join(f"{n} {folder}" for folder, n in sorted(counts.items()))
+            counts = Counter((e.kind.folder, e.kind.name) for e in self.entries)
+            detail = ", ".join(f"{n} {name if n == 1 else folder}" for (folder, name), n in sorted(counts.items()))
             return f"{len(self.entries)} entries checked ({detail}): no problems"
         files = len({d.path for d in self.diagnostics})
         problems = len(self.diagnostics)

@@ -42,6 +42,10 @@ def _type_name(value) -> str:
             LineDict: "a mapping", LineList: "a list"}.get(type(value), type(value).__name__)
 
 
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
 def slug_problem(value) -> str | None:
     if not isinstance(value, str):
         return f"must be an id (lower-case letters, digits, hyphens), not {_type_name(value)}"
@@ -110,6 +114,7 @@ class EntryChecker:
         where = (lambda offset: parent.text_line(key, offset)) if isinstance(parent, LineDict) and key in parent else (lambda offset: line)
         for offset, snippet in find_raw_html(value):
             yield where(offset), "E301", f"'{path}' contains raw HTML ({snippet}); use Markdown instead"
+            break  # one report per field is enough to act on
         for offset, target in find_unsafe_links(value):
             yield where(offset), "E302", f"'{path}' links to '{target[:40]}'; only http:// and https:// links are allowed"
         for offset, source_id, _locator in find_citations(value):
@@ -252,7 +257,7 @@ def _reference_problems(entry: Entry, ref: Reference, by_id: dict, entries):
     elif target.id != ref.target:
         yield "E200", f"'{ref.field}' uses the former id '{ref.target}'; write '{target.id}'"
     elif target.kind.name != ref.target_kind:
-        yield "E201", f"'{ref.field}' must refer to a {ref.target_kind}, but '{ref.target}' is a {target.kind.name}"
+        yield "E201", f"'{ref.field}' must refer to {_a(ref.target_kind)}, but '{ref.target}' is {_a(target.kind.name)}"
     elif target is entry:
         yield "E202", f"'{ref.field}' refers to the entry itself"
 
