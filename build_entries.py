@@ -4,6 +4,7 @@
     python build_entries.py check            report every problem, exit 1 if any
     python build_entries.py [build]          check, then write pages to build/pages/
     python build_entries.py new KIND ID      write a commented template for a new entry
+    python build_entries.py schemas          regenerate schema/json/ (editor schemas)
 
 It is also the MkDocs hook (mkdocs.yml: hooks), so `mkdocs build` and
 `mkdocs serve` generate the pages in memory without writing into docs/.
@@ -59,6 +60,22 @@ def command_new(args) -> int:
     return scaffold.main(args.root, args.kind, args.id)
 
 
+def command_schemas(args) -> int:
+    from kb import jsonschema
+
+    json_dir = args.root / "schema" / "json"
+    if args.check:
+        stale = jsonschema.stale_files(json_dir=json_dir)
+        for path in stale:
+            print(f"{path.relative_to(args.root).as_posix()}: out of date; run `python build_entries.py schemas`")
+        return 1 if stale else 0
+    changed = jsonschema.write(json_dir=json_dir)
+    for path in changed:
+        print(f"wrote {path.relative_to(args.root).as_posix()}")
+    print(f"{len(changed)} JSON Schema file{'s' if len(changed) != 1 else ''} changed")
+    return 0
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
@@ -71,6 +88,8 @@ def parse_args(argv):
     new = sub.add_parser("new", help="write a template for a new entry")
     new.add_argument("kind", help="source, actor, narrative, incident or debunk")
     new.add_argument("id", help="the new entry's id, e.g. evgeny-fyodorov")
+    schemas = sub.add_parser("schemas", help="regenerate the editors' JSON Schemas in schema/json/")
+    schemas.add_argument("--check", action="store_true", help="only report files that are out of date")
     args = parser.parse_args(argv)
     if args.command is None:
         args.command, args.out = "build", PAGES_DIR
@@ -79,7 +98,8 @@ def parse_args(argv):
 
 def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    return {"check": command_check, "build": command_build, "new": command_new}[args.command](args)
+    return {"check": command_check, "build": command_build, "new": command_new,
+            "schemas": command_schemas}[args.command](args)
 
 
 # -- MkDocs hook -------------------------------------------------------------
@@ -89,8 +109,10 @@ def on_files(files, config):
     from mkdocs.exceptions import PluginError
     from mkdocs.structure.files import File
 
-    # KB_ROOT lets the benchmark build a generated knowledge base with this hook.
-    result = pipeline.check(Path(os.environ.get("KB_ROOT") or ROOT))
+    # Entries live beside mkdocs.yml, so a test or benchmark site with its own
+    # config builds its own entries; KB_ROOT overrides that.
+    site_root = Path(config.config_file_path).resolve().parent if config.config_file_path else ROOT
+    result = pipeline.check(Path(os.environ.get("KB_ROOT") or site_root))
     if not result.ok:
         for diagnostic in result.diagnostics:
             log.error(str(diagnostic))
