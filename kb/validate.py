@@ -81,7 +81,8 @@ class EntryChecker:
             value = data.get(field.name)
             if field.name not in data or value is None or value == "":
                 if field.required:
-                    yield from self._missing(field, prefix, data.line)
+                    # A key left blank (as `new` scaffolds it) is reported at its own line.
+                    yield from self._missing(field, prefix, data.line_of(field.name))
                 continue
             yield from self._value(field, value, data.line_of(field.name), prefix + field.name, data)
 
