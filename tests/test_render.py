@@ -1,0 +1,96 @@
+"""Generated Markdown: golden pages, determinism, incremental writes, escaping."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import markdown
+import pytest
+
+from conftest import KB_FIXTURE, run_cli
+from kb import pipeline
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def generate(root: Path) -> dict[str, str]:
+    result = pipeline.check(root)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    return pipeline.generate(result)[1]
+
+
+def test_pages_match_golden_markdown():
+    pages = generate(KB_FIXTURE)
+    if os.environ.get("UPDATE_GOLDEN"):
+        pipeline.write_pages(pages, GOLDEN)
+    expected = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8") for p in GOLDEN.rglob("*.md")}
+    assert sorted(pages) == sorted(expected)
+    for path, content in pages.items():
+        assert content == expected[path], f"{path} differs from tests/golden/{path} (UPDATE_GOLDEN=1 to accept)"
+
+
+def test_output_is_deterministic(kb_copy):
+    first = generate(kb_copy)
+    # Touching files and re-reading them must not change a byte.
+    for path in (kb_copy / "entries").rglob("*.yaml"):
+        os.utime(path)
+    assert generate(kb_copy) == first
+
+
+def test_build_writes_only_changed_pages_and_removes_deleted(kb_copy, tmp_path):
+    out = tmp_path / "pages"
+    first = run_cli("build", "--out", str(out), root=kb_copy)
+    assert first.returncode == 0, first.stdout
+    assert "15 pages generated" in first.stdout and "15 written" in first.stdout
+    mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*.md")}
+
+    again = run_cli("build", "--out", str(out), root=kb_copy)
+    assert "0 written, 0 removed, 15 unchanged" in again.stdout
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.md")} == mtimes
+
+    outlet = kb_copy / "entries/actors/outlet-two.yaml"
+    outlet.write_text(outlet.read_text().replace("name: Outlet Two", "name: Outlet 2"))
+    changed = run_cli("build", "--out", str(out), root=kb_copy)
+    # Its own page, the actors index, the incident and the two narratives that
+    # list it, and the source page that lists it among the entries citing it.
+    assert "6 written, 0 removed, 9 unchanged" in changed.stdout
+
+    (kb_copy / "entries/debunks/claim-false.yaml").unlink()
+    removed = run_cli("build", "--out", str(out), root=kb_copy)
+    assert removed.returncode == 0
+    assert not (out / "debunks/claim-false.md").exists()
+    assert "1 removed" in removed.stdout
+
+
+def test_failed_check_writes_nothing(kb_copy, tmp_path):
+    out = tmp_path / "pages"
+    run_cli("build", "--out", str(out), root=kb_copy)
+    before = {p: p.read_bytes() for p in out.rglob("*.md")}
+    (kb_copy / "entries/actors/actor-one.yaml").write_text("id: actor-one\nname: [unclosed\n")
+    result = run_cli("build", "--out", str(out), root=kb_copy)
+    assert result.returncode == 1
+    assert "no pages written" in result.stdout
+    assert {p: p.read_bytes() for p in out.rglob("*.md")} == before
+
+
+@pytest.mark.parametrize("field, hostile", [
+    ("name", "[click](javascript:alert(1))"),
+    ("name", "**bold** `code` {: onclick=alert(1) }"),
+    ("aliases", ["<img src=x onerror=alert(1)>"]),
+])
+def test_plain_text_fields_cannot_inject_markdown(kb_copy, field, hostile):
+    import yaml
+    path = kb_copy / "entries/actors/actor-one.yaml"
+    data = yaml.safe_load(path.read_text())
+    data[field] = hostile
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    result = pipeline.check(kb_copy)
+    if not result.ok:  # HTML in a plain field is refused outright
+        assert {d.code for d in result.diagnostics} == {"E301"}
+        return
+    page = pipeline.generate(result)[1]["actors/actor-one.md"]
+    body = page.split("\n---\n", 1)[1]  # the front matter is YAML, not Markdown
+    html = markdown.markdown(body, extensions=["attr_list", "admonition", "tables", "toc"])
+    assert 'href="javascript' not in html
+    assert "onclick=" not in html.replace("{: onclick=alert(1) }", "")
+    assert "<img" not in html and "<strong>bold</strong>" not in html and "<code>code</code>" not in html
