@@ -1,0 +1,111 @@
+"""The real site and the fixture site, built with `mkdocs build --strict`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import KB_FIXTURE, ROOT
+from sitecheck import broken_links, build_site, parse, site_paths
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("real-site")
+    result = build_site(ROOT / "mkdocs.yml", out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "WARNING" not in result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("fixture-site")
+    result = build_site(KB_FIXTURE / "mkdocs.yml", out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+def text_of(site: Path, page: str) -> str:
+    return " ".join(" ".join(parse(site / page / "index.html", article_only=True).text).split())
+
+
+def links_of(site: Path, page: str) -> set[str]:
+    return site_paths(site, page)
+
+
+def test_every_real_entry_has_its_page(real_site):
+    entries = sorted((ROOT / "entries").glob("*/*.yaml"))
+    assert entries
+    missing = [e for e in entries if not (real_site / e.parent.name / e.stem / "index.html").is_file()]
+    assert missing == []
+    for folder in ("narratives", "actors", "incidents", "debunks", "sources"):
+        assert (real_site / folder / "index.html").is_file()
+
+
+def test_every_link_of_the_real_site_resolves(real_site):
+    assert broken_links(real_site) == []
+
+
+def test_every_link_of_the_fixture_site_resolves(fixture_site):
+    assert broken_links(fixture_site) == []
+
+
+def test_docs_folder_is_not_written_by_the_build(real_site):
+    generated = [p for p in (ROOT / "docs").rglob("*.md") if p.parent.name in
+                 ("narratives", "actors", "incidents", "debunks", "sources")]
+    assert generated == []
+
+
+# Table of backlinks: (page, text that must appear, link that must be there).
+BACKLINKS = [
+    ("actors/actor-one", "Actor One voices the variant on TV", "incidents/first-event/"),
+    ("actors/actor-one", "A variant storyline", "narratives/variant/"),
+    ("actors/actor-one", "The thing is real", "debunks/claim-false/"),
+    ("actors/ministry-three", "Claims they refuted", "debunks/claim-false/"),
+    ("narratives/broad", "Variants", "narratives/variant/"),
+    ("narratives/broad", "A disputed post spreads the broad storyline", "incidents/second-event/"),
+    ("narratives/variant", "Outlet Two (1 incident)", "actors/outlet-two/"),
+    ("narratives/variant", "verdict: false", "debunks/claim-false/"),
+    ("incidents/first-event", "The thing is real", "debunks/claim-false/"),
+    ("sources/report-a", "Cited by", "incidents/first-event/"),
+    ("sources/post-b", "Cited by", "narratives/variant/"),
+]
+
+
+@pytest.mark.parametrize("page, text, href", BACKLINKS, ids=[f"{p}->{h}" for p, _, h in BACKLINKS])
+def test_backlinks_appear_where_they_should(fixture_site, page, text, href):
+    assert text in text_of(fixture_site, page)
+    assert href in links_of(fixture_site, page)
+
+
+def test_actor_timeline_is_newest_first(fixture_site):
+    text = text_of(fixture_site, "actors/actor-one")
+    assert text.index("A disputed post spreads") < text.index("Actor One voices the variant")
+
+
+def test_narrative_timeline_is_in_time_order(fixture_site):
+    text = text_of(fixture_site, "narratives/broad")
+    assert text.index("1 May 2020") < text.index("c. September 2021")
+
+
+def test_citations_link_to_source_page_and_original(fixture_site):
+    links = links_of(fixture_site, "incidents/first-event")
+    assert "incidents/first-event/#ref-1" in links
+    assert "sources/report-a/" in links
+    assert "https://example.org/report-a" in links
+
+
+def test_index_pages_group_and_count(fixture_site):
+    assert "A variant storyline — A narrower version of the broad storyline. (1 incident)" in text_of(fixture_site, "narratives")
+    actors = text_of(fixture_site, "actors")
+    assert actors.index("People") < actors.index("Actor One") < actors.index("TV channels") < actors.index("Outlet Two")
+    incidents = text_of(fixture_site, "incidents")
+    assert incidents.index("2020") < incidents.index("2021")
+
+
+def test_real_backlinks(real_site):
+    putin = links_of(real_site, "actors/vladimir-putin")
+    assert "incidents/putin-seliger-2014-no-statehood/" in putin
+    narrative = links_of(real_site, "narratives/artificial-state")
+    assert "incidents/medvedev-vk-post-2022-artificial-state/" in narrative
