@@ -44,7 +44,9 @@ class Diagnostic:
 
     def github_annotation(self) -> str:
         text = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::error file={self.path},line={self.line},title={self.code}::{text}"
+        # In properties ',' and ':' are separators, so a file name holding them must be escaped too.
+        path = self.path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+        return f"::error file={path},line={self.line},title={self.code}::{text}"
 
 
 def sorted_unique(diagnostics) -> list[Diagnostic]:
