@@ -141,6 +141,7 @@ class Renderer:
             for entry in self.graph.all(kind.name):
                 out[f"{kind.folder}/{entry.id}.md"] = self.entry_page(entry)
             out[f"{kind.folder}/index.md"] = self.index_page(kind.name)
+        out["corrections.md"] = self.corrections_page()
         return dict(sorted(out.items()))
 
     def entry_page(self, entry: Entry) -> str:
@@ -150,11 +151,28 @@ class Renderer:
         template = self.env.get_template(f"{entry.kind.name}.md.j2")
         return template.render(entry=entry, view=view, root=root, cite=cites,
                                kind_label=KIND_LABELS[entry.kind.name], title=entry.title,
-                               description=description_of(entry), tags=entry.get("tags") or [])
+                               description=description_of(entry), tags=entry.get("tags") or [],
+                               corrections=self._corrections(entry, cites))
 
     def index_page(self, kind: str) -> str:
         view = getattr(self, f"_{kind}_index_view")()
         return self.env.get_template(f"{kind}-index.md.j2").render(view=view, root="../")
+
+    def corrections_page(self) -> str:
+        """Every correction of every entry, newest first."""
+        cites = Citations(self.graph, "")
+        found = [(parse_date(c["date"]), entry, c) for kind in self.schema.kinds.values()
+                 for entry in self.graph.all(kind.name) for c in entry.get("corrections") or []]
+        found.sort(key=lambda item: (item[0], item[1].title.lower()), reverse=True)
+        items = [{"date": date.human(), "link": link_to(entry, ""), "kind": KIND_LABELS[entry.kind.name],
+                  "text": cites.text(c["text"])} for date, entry, c in found]
+        return self.env.get_template("corrections.md.j2").render(
+            items=items, cite=cites, corrections=[], title="Corrections", tags=[],
+            description="What was corrected in published entries, and when, newest first.")
+
+    def _corrections(self, entry: Entry, cites: Citations) -> list[dict]:
+        dated = sorted(entry.get("corrections") or [], key=lambda c: parse_date(c["date"]))
+        return [{"date": parse_date(c["date"]).human(), "text": cites.text(c["text"])} for c in dated]
 
     # -- entry views -------------------------------------------------------
 

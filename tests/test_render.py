@@ -41,11 +41,11 @@ def test_build_writes_only_changed_pages_and_removes_deleted(kb_copy, tmp_path):
     out = tmp_path / "pages"
     first = run_cli("build", "--out", str(out), root=kb_copy)
     assert first.returncode == 0, first.stdout
-    assert "15 pages generated" in first.stdout and "15 written" in first.stdout
+    assert "16 pages generated" in first.stdout and "16 written" in first.stdout
     mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*.md")}
 
     again = run_cli("build", "--out", str(out), root=kb_copy)
-    assert "0 written, 0 removed, 15 unchanged" in again.stdout
+    assert "0 written, 0 removed, 16 unchanged" in again.stdout
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.md")} == mtimes
 
     outlet = kb_copy / "entries/actors/outlet-two.yaml"
@@ -53,7 +53,7 @@ def test_build_writes_only_changed_pages_and_removes_deleted(kb_copy, tmp_path):
     changed = run_cli("build", "--out", str(out), root=kb_copy)
     # Its own page, the actors index, the incident and the two narratives that
     # list it, and the source page that lists it among the entries citing it.
-    assert "6 written, 0 removed, 9 unchanged" in changed.stdout
+    assert "6 written, 0 removed, 10 unchanged" in changed.stdout
 
     (kb_copy / "entries/debunks/claim-false.yaml").unlink()
     removed = run_cli("build", "--out", str(out), root=kb_copy)
