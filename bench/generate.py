@@ -121,8 +121,8 @@ class Writer:
         count = min(count, len(population))
         chosen: dict[str, None] = {}
         while len(chosen) < count:
-            rank = int(len(population) ** self.rng.random()) - 1  # log-uniform: ~1/r
-            chosen[population[min(rank, len(population) - 1)]] = None
+            rank = int((len(population) + 1) ** self.rng.random()) - 1  # log-uniform: ~1/r
+            chosen[population[rank]] = None
         return list(chosen)
 
     def name(self) -> str:
