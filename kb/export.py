@@ -1,0 +1,275 @@
+"""Open data: the linked graph as JSON and CSV files, for download with the site.
+
+Every file is built from the same Graph the pages come from, so the data
+and the pages cannot disagree. Relationships are found by walking each
+entry against the schema (ref and cite fields, inline [@source] citations),
+which keeps them complete when a field is added to the schema.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+
+from .dates import parse_date
+from .history import Dates
+from .link import Graph
+from .loader import LineDict, LineList
+from .model import Entry
+from .schema import Field, Schema
+from .text import find_citations
+
+LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
+           "path": "https://creativecommons.org/licenses/by/4.0/"}
+# Columns every per-kind CSV has after the schema's fields.
+EXTRA_COLUMNS = ("page", "created", "updated")
+RELATIONSHIP_COLUMNS = ("from_kind", "from_id", "relation", "to_kind", "to_id", "role", "locator")
+
+
+@dataclass(frozen=True)
+class Site:
+    """What the exports need to know about where the site is published."""
+
+    name: str
+    url: str | None = None  # mkdocs.yml site_url; links are relative without it
+    directory_urls: bool = True
+
+    def page(self, entry: Entry) -> str:
+        """The entry page's address relative to the site root."""
+        stem = f"{entry.kind.folder}/{entry.id}"
+        return f"{stem}/" if self.directory_urls else f"{stem}.html"
+
+    def absolute(self, path: str) -> str:
+        """An absolute URL when site_url is known, else the site-relative path."""
+        return self.url.rstrip("/") + "/" + path if self.url else (path or "./")
+
+
+@dataclass(frozen=True)
+class Relationship:
+    source: Entry
+    relation: str  # the field holding the reference, without list positions: actors.actor
+    to_kind: str
+    to_id: str
+    role: str = ""
+    locator: str = ""
+
+    def row(self) -> tuple[str, ...]:
+        return (self.source.kind.name, self.source.id, self.relation, self.to_kind, self.to_id,
+                self.role, self.locator)
+
+
+def iso(when: dt.datetime) -> str:
+    return when.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+# -- values ------------------------------------------------------------------
+
+def field_value(field: Field, value):
+    """An entry's value as plain JSON data; dates always as YYYY[-MM[-DD]] text."""
+    if value is None or value == "":
+        return None
+    if field.type == "date":
+        return parse_date(value).iso()
+    if field.type == "list" and isinstance(value, LineList):
+        return [field_value(field.items, item) for item in value]
+    if field.type == "object" and isinstance(value, LineDict):
+        return mapping_value(field.fields, value)
+    if field.type == "cite" and isinstance(value, LineDict):
+        return {k: v for k, v in value.items() if v is not None}
+    return value
+
+
+def mapping_value(fields, data: LineDict) -> dict:
+    values = {f.name: field_value(f, data.get(f.name)) for f in fields}
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def fields_of(entry: Entry) -> dict:
+    return mapping_value(entry.kind.fields, entry.data)
+
+
+# -- relationships -------------------------------------------------------------
+
+def relationships_of(entry: Entry) -> list[Relationship]:
+    """Every reference the entry makes, in field order, without duplicates."""
+    found = list(_walk(entry, entry.kind.fields, entry.data, ""))
+    return list({rel.row(): rel for rel in found}.values())
+
+
+def _walk(entry: Entry, fields, data: LineDict, prefix: str):
+    role = data.get("role") if isinstance(data.get("role"), str) else ""
+    for field in fields:
+        value = data.get(field.name)
+        if value is not None:
+            yield from _references(entry, field, value, prefix + field.name, role)
+
+
+def _references(entry: Entry, field: Field, value, relation: str, role: str):
+    if field.type == "list" and isinstance(value, LineList):
+        for item in value:
+            yield from _references(entry, field.items, item, relation, role)
+    elif field.type == "object" and isinstance(value, LineDict):
+        yield from _walk(entry, field.fields, value, relation + ".")
+    elif field.type == "ref":
+        yield Relationship(entry, relation, field.to, value, role)
+    elif field.type == "cite":
+        source, locator = (value.get("source"), value.get("locator")) if isinstance(value, LineDict) else (value, None)
+        yield Relationship(entry, relation, "source", source, role, (locator or "").strip())
+    elif field.type == "text" and isinstance(value, str):
+        for _offset, source, locator in find_citations(value):
+            yield Relationship(entry, relation, "source", source, role, (locator or "").strip())
+
+
+def all_relationships(graph: Graph, schema: Schema) -> list[Relationship]:
+    return [rel for kind in schema.kinds.values() for entry in graph.all(kind.name)
+            for rel in relationships_of(entry)]
+
+
+# -- kb.json -------------------------------------------------------------------
+
+def kb_document(graph: Graph, schema: Schema, history: dict[str, Dates], site: Site) -> dict:
+    """The whole knowledge base: each entry with its fields, references and backlinks."""
+    relations = all_relationships(graph, schema)
+    backlinks: dict[tuple[str, str], list[Relationship]] = {}
+    for rel in relations:
+        backlinks.setdefault((rel.to_kind, rel.to_id), []).append(rel)
+    outgoing: dict[tuple[str, str], list[Relationship]] = {}
+    for rel in relations:
+        outgoing.setdefault((rel.source.kind.name, rel.source.id), []).append(rel)
+    entries = []
+    for kind in schema.kinds.values():
+        for entry in graph.all(kind.name):
+            key = (kind.name, entry.id)
+            created, updated = history[entry.path]
+            entries.append({
+                "kind": kind.name, "id": entry.id, "title": entry.title,
+                "page": site.absolute(site.page(entry)), "file": entry.path,
+                "created": iso(created), "updated": iso(updated),
+                "fields": fields_of(entry),
+                "references": [_reference(graph, rel) for rel in outgoing.get(key, [])],
+                "backlinks": [_backlink(rel) for rel in backlinks.get(key, [])],
+            })
+    return {
+        "title": site.name,
+        "license": LICENSE,
+        "updated": dataset_updated(history, graph),
+        "counts": {kind.name: len(graph.all(kind.name)) for kind in schema.kinds.values()},
+        "entries": entries,
+    }
+
+
+def _reference(graph: Graph, rel: Relationship) -> dict:
+    target = graph.get(rel.to_kind, rel.to_id)
+    item = {"relation": rel.relation, "kind": rel.to_kind, "id": rel.to_id, "title": target.title}
+    return _with_detail(item, rel)
+
+
+def _backlink(rel: Relationship) -> dict:
+    item = {"relation": rel.relation, "kind": rel.source.kind.name, "id": rel.source.id,
+            "title": rel.source.title}
+    return _with_detail(item, rel)
+
+
+def _with_detail(item: dict, rel: Relationship) -> dict:
+    if rel.role:
+        item["role"] = rel.role
+    if rel.locator:
+        item["locator"] = rel.locator
+    return item
+
+
+def dataset_updated(history: dict[str, Dates], graph: Graph) -> str:
+    """The last change of any entry; the files change only when the data does."""
+    changes = [history[e.path][1] for e in graph.entries.values()]
+    return iso(max(changes)) if changes else iso(dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))
+
+
+def to_json(document) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+# -- CSV -------------------------------------------------------------------------
+
+def cell(value) -> str:
+    """One CSV cell: text as is, booleans as true/false, lists and mappings as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def to_csv(header, rows) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)  # RFC 4180: comma, double quotes, CRLF
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def kind_csv(kind_name: str, graph: Graph, schema: Schema, history: dict[str, Dates], site: Site) -> str:
+    kind = schema.kinds[kind_name]
+    rows = []
+    for entry in graph.all(kind_name):
+        values = fields_of(entry)
+        created, updated = history[entry.path]
+        rows.append([cell(values.get(name)) for name in kind.field_names]
+                    + [site.absolute(site.page(entry)), iso(created), iso(updated)])
+    return to_csv([*kind.field_names, *EXTRA_COLUMNS], rows)
+
+
+def relationships_csv(graph: Graph, schema: Schema) -> str:
+    return to_csv(RELATIONSHIP_COLUMNS, [rel.row() for rel in all_relationships(graph, schema)])
+
+
+# -- everything ------------------------------------------------------------------
+
+def export_files(graph: Graph, schema: Schema, history: dict[str, Dates], site: Site) -> dict[str, str]:
+    """{path under the site root: content} for every data file and the feed."""
+    from . import datapackage, feed, jsonschema
+
+    files = {"data/kb.json": to_json(kb_document(graph, schema, history, site)),
+             "data/kb.schema.json": to_json(datapackage.export_schema(schema)),
+             "data/relationships.csv": relationships_csv(graph, schema)}
+    for kind in schema.kinds.values():
+        files[f"data/{kind.folder}.csv"] = kind_csv(kind.name, graph, schema, history, site)
+        files[f"data/schemas/{kind.name}.schema.json"] = jsonschema.render(kind)
+    files["data/datapackage.json"] = to_json(datapackage.descriptor(schema, site, dataset_updated(history, graph)))
+    files["feed.xml"] = feed.atom(graph, schema, history, site)
+    return dict(sorted(files.items()))
+
+
+def site_files(graph: Graph, root, site: Site) -> dict[str, str]:
+    """What the site publishes besides the entry pages: data files, feed, columns page."""
+    from . import datapackage
+    from .history import entry_history
+    from .schema import load_schema
+
+    schema = load_schema()
+    files = export_files(graph, schema, entry_history(root), site)
+    files["data/columns.md"] = datapackage.columns_page(schema)
+    return files
+
+
+def write_files(files: dict[str, str], out_dir) -> int:
+    """Writes the files whose content changed; returns how many were written."""
+    written = 0
+    for rel, content in files.items():
+        target = out_dir / rel
+        data = content.encode("utf-8")
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Replaced atomically: a download never sees a half-written file.
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+        written += 1
+    return written
