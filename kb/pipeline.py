@@ -11,6 +11,8 @@ from pathlib import Path
 from .diagnostics import Diagnostic, sorted_unique
 from .link import Graph, link
 from .model import Entry, load_all
+from .history import entry_history
+from .reader import SiteInfo
 from .render import Renderer
 from .schema import Schema, load_schema
 from .validate import check_entries
@@ -21,6 +23,7 @@ class CheckResult:
     entries: list[Entry]
     diagnostics: list[Diagnostic]
     references: dict = field(default_factory=dict)
+    root: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -40,16 +43,24 @@ def check(root: Path, schema: Schema | None = None, today: dt.date | None = None
     schema = schema or load_schema()
     entries, diagnostics = load_all(root / "entries", schema)
     found, references = check_entries(entries, schema, today or dt.date.today())
-    return CheckResult(entries, sorted_unique(diagnostics + found), references)
+    return CheckResult(entries, sorted_unique(diagnostics + found), references, root)
 
 
-def generate(result: CheckResult, schema: Schema | None = None) -> tuple[Graph, dict[str, str]]:
-    """Renders the pages of a clean check result."""
+def generate(result: CheckResult, schema: Schema | None = None, site: SiteInfo | None = None,
+             history: dict | None = None) -> tuple[Graph, dict[str, str]]:
+    """Renders the pages of a clean check result.
+
+    history maps entry paths to (created, last changed); by default it is
+    read from git (kb/history.py). Pass {} for output that does not depend
+    on the repository's history, as the golden tests do.
+    """
     if not result.ok:
         raise ValueError("cannot generate pages from entries with problems")
     schema = schema or load_schema()
     graph = link(result.entries, result.references)
-    return graph, Renderer(graph, schema).pages()
+    if history is None:
+        history = entry_history(result.root) if result.root is not None else {}
+    return graph, Renderer(graph, schema, site=site, history=history).pages()
 
 
 def write_pages(pages: dict[str, str], out_dir: Path) -> tuple[int, int]:

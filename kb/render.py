@@ -16,6 +16,8 @@ from .dates import parse_date
 from .link import Graph, chronological, incident_date
 from .model import Entry
 from .schema import Schema
+from . import reader
+from .reader import SiteInfo
 from .text import CITATION, escape_inline, link_target, neutralise, plain
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -47,6 +49,9 @@ def make_environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Each build makes a new environment, so templates cannot go stale
+        # within one; skipping the freshness check saves a stat per page.
+        auto_reload=False,
     )
     return env
 
@@ -129,10 +134,13 @@ def description_of(entry: Entry) -> str:
 class Renderer:
     """Renders every page of the site from a linked graph."""
 
-    def __init__(self, graph: Graph, schema: Schema, env: jinja2.Environment | None = None):
+    def __init__(self, graph: Graph, schema: Schema, env: jinja2.Environment | None = None,
+                 site: SiteInfo | None = None, history: dict | None = None):
         self.graph = graph
         self.schema = schema
         self.env = env or make_environment()
+        self.site = site or SiteInfo()
+        self.history = history or {}  # entry path -> (created, last changed)
 
     def pages(self) -> dict[str, str]:
         """All generated pages, keyed by their path under docs/."""
@@ -142,6 +150,14 @@ class Renderer:
                 out[f"{kind.folder}/{entry.id}.md"] = self.entry_page(entry)
             out[f"{kind.folder}/index.md"] = self.index_page(kind.name)
         out["corrections.md"] = self.corrections_page()
+        out["timeline.md"] = self.env.get_template("timeline.md.j2").render(
+            view=reader.timeline_view(self.graph, "", incident_period))
+        out["map.md"] = self.env.get_template("map.md.j2").render(
+            map=reader.overview_map_block(self.graph),
+            narratives=[link_to(n, "") for n in self.graph.all("narrative")],
+            actors=[(link_to(a, ""), [link_to(n, "") for n in self.graph.narratives_pushed_by(a.id)])
+                    for a in sorted(self.graph.all("actor"), key=lambda e: e.title.lower())
+                    if self.graph.narratives_pushed_by(a.id)])
         return dict(sorted(out.items()))
 
     def entry_page(self, entry: Entry) -> str:
@@ -152,7 +168,11 @@ class Renderer:
         return template.render(entry=entry, view=view, root=root, cite=cites,
                                kind_label=KIND_LABELS[entry.kind.name], title=entry.title,
                                description=description_of(entry), tags=entry.get("tags") or [],
-                               corrections=self._corrections(entry, cites))
+                               corrections=self._corrections(entry, cites),
+                               map=reader.map_block(self.graph, entry),
+                               citation=reader.citation(entry, self.site, self.history),
+                               jsonld=reader.claim_review(entry, self.graph, self.site, self.history)
+                               if entry.kind.name == "debunk" else None)
 
     def index_page(self, kind: str) -> str:
         view = getattr(self, f"_{kind}_index_view")()

@@ -1,0 +1,162 @@
+"""Reader features computed from the graph: the timeline, maps, citations,
+ClaimReview metadata and redirects for former ids.
+
+Like kb/render.py these build views; the templates lay them out.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+import jinja2
+from markupsafe import Markup
+
+from . import maps
+from .dates import parse_date
+from .link import Graph, chronological, incident_date
+from .model import Entry
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What the pages need to know about the site they are published on."""
+
+    name: str = "Kazakhstan Disinformation Knowledge Base"
+    url: str | None = None  # mkdocs.yml site_url; permalinks are relative without it
+
+    def permalink(self, path: str) -> str:
+        return f"{self.url.rstrip('/')}/{path}" if self.url else f"/{path}"
+
+
+def entry_path(entry: Entry) -> str:
+    """The entry's URL path under the site root, e.g. actors/vladimir-putin/."""
+    return f"{entry.kind.folder}/{entry.id}/"
+
+
+def _data_attribute(value: str) -> str:
+    # attr_list values are double-quoted: keep them free of quotes and braces.
+    return " ".join(str(value).replace('"', "").replace("{", "").replace("}", "").split())
+
+
+def timeline_view(graph: Graph, root: str, period) -> dict:
+    years: dict[int, list] = {}
+    for incident in chronological(graph.all("incident")):
+        actors = [graph.get("actor", a["actor"]) for a in incident.get("actors") or []]
+        narratives = [graph.get("narrative", n) for n in incident.get("narratives") or []]
+        item = {
+            "title": incident.title,
+            "url": Markup(f"{root}{incident.kind.folder}/{incident.id}.md"),
+            "date": period(incident),
+            "platform": incident.get("platform") or "",
+            "actors": [{"title": a.title, "url": Markup(f"{root}{a.kind.folder}/{a.id}.md")} for a in actors],
+            "narratives": [{"title": n.title, "url": Markup(f"{root}{n.kind.folder}/{n.id}.md")} for n in narratives],
+            "attrs": Markup(" ".join([
+                f'data-year="{incident_date(incident).year}"',
+                f'data-narratives="{" ".join(n.id for n in narratives)}"',
+                f'data-actors="{" ".join(a.id for a in actors)}"',
+                f'data-platform="{_data_attribute(incident.get("platform") or "")}"',
+            ])),
+        }
+        years.setdefault(incident_date(incident).year, []).append(item)
+    return {"years": sorted(years.items()), "total": len(graph.all("incident"))}
+
+
+def map_block(graph: Graph, entry: Entry) -> Markup | None:
+    """The entry's neighbourhood map wrapped in a raw HTML block, or None."""
+    svg = maps.entry_map(graph, entry, root="../../")
+    return _html_block(svg) if svg else None
+
+
+def overview_map_block(graph: Graph) -> Markup:
+    return _html_block(maps.overview_map(graph, root="../"))
+
+
+def _html_block(svg: str) -> Markup:
+    wrapper = ET.Element("div", {"class": "kb-map"})
+    wrapper.append(ET.fromstring(svg))
+    ET.register_namespace("", "http://www.w3.org/2000/svg")
+    # One line, so Markdown keeps it as a single raw HTML block.
+    return Markup(ET.tostring(wrapper, encoding="unicode").replace("\n", " "))
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What a citation of a page needs; the template writes it in each style."""
+
+    title: str
+    site_name: str
+    permalink: str
+    changed: dt.date | None
+
+    @property
+    def day_month_year(self) -> str:
+        return f"{self.changed.day} {self.changed.strftime('%B')} {self.changed.year}" if self.changed else ""
+
+    @property
+    def month_day_year(self) -> str:
+        return f"{self.changed.strftime('%B')} {self.changed.day}, {self.changed.year}" if self.changed else ""
+
+    @property
+    def apa_date(self) -> str:
+        return f"{self.changed.year}, {self.changed.strftime('%B')} {self.changed.day}" if self.changed else "n.d."
+
+
+def citation(entry: Entry, site: SiteInfo, history: dict) -> Citation:
+    changed = history.get(entry.path, (None, None))[1]
+    return Citation(title=entry.title, site_name=site.name, permalink=site.permalink(entry_path(entry)),
+                    changed=changed.date() if changed else None)
+
+
+VERDICT_RATINGS = {  # schema.org Rating: 1 (false) .. 5 (true); our verdicts are all below true
+    "false": 1, "misleading": 2, "unsubstantiated": 2, "missing-context": 3, "disputed": 3,
+}
+
+
+def claim_review(debunk: Entry, graph: Graph, site: SiteInfo, history: dict) -> str:
+    """schema.org ClaimReview JSON-LD for a debunk page, safe inside <script>."""
+    incidents = chronological(graph.get("incident", i) for i in debunk.get("incidents") or [])
+    first = incidents[0] if incidents else None
+    authors = [graph.get("actor", a["actor"]) for a in (first.get("actors") or [])
+               if a["role"] in ("originator", "amplifier")] if first else []
+    item: dict = {"@type": "Claim"}
+    if authors:
+        item["author"] = [{"@type": "Person" if a["actor_type"] == "person" else "Organization", "name": a.title}
+                          for a in authors]
+    if first is not None:
+        item["datePublished"] = parse_date(first["date"]).iso()
+        item["appearance"] = {"@type": "CreativeWork", "url": site.permalink(entry_path(first)),
+                              "name": first.title}
+        item["firstAppearance"] = item["appearance"]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": site.permalink(entry_path(debunk)),
+        "claimReviewed": debunk["claim"],
+        "itemReviewed": item,
+        "author": {"@type": "Organization", "name": site.name},
+        "reviewRating": {"@type": "Rating", "ratingValue": VERDICT_RATINGS[debunk["verdict"]],
+                         "bestRating": 5, "worstRating": 1, "alternateName": debunk["verdict"]},
+    }
+    changed = history.get(debunk.path, (None, None))[1]
+    if changed is not None:
+        data["datePublished"] = changed.date().isoformat()
+    # Escaping '<', '>' and '&' keeps '</script>' in a claim from closing the tag.
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def redirect_pages(graph: Graph, templates) -> dict[str, str]:
+    """{old page path: HTML} sending each former id's URL to the entry's page."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    template = env.get_template("redirect.html.j2")
+    found = {}
+    for entries in graph.by_kind.values():
+        for entry in entries:
+            for old in entry.get("former_ids") or []:
+                # The old page sits at <folder>/<old>/, so the target is one level up.
+                target = f"../{entry.id}/"
+                found[f"{entry.kind.folder}/{old}/index.html"] = template.render(target=target, title=entry.title)
+    return dict(sorted(found.items()))
