@@ -24,9 +24,13 @@ def find_raw_html(text: str):
         yield match.start(), match.group(0)[:30]
 
 
-def find_unsafe_links(text: str):
-    """Yields (offset, target) for each link whose target is not http(s)."""
-    for pattern in (LINK_TARGET, REFERENCE_DEF):
+def find_unsafe_links(text: str, definitions: bool = True):
+    """Yields (offset, target) for each link whose target is not http(s).
+
+    definitions=False looks at inline links only: in one line of plain text a
+    reference definition cannot form, and '[Update]: ...' is ordinary prose.
+    """
+    for pattern in (LINK_TARGET, REFERENCE_DEF) if definitions else (LINK_TARGET,):
         for match in pattern.finditer(text):
             target = match.group(1)
             if not target.lower().startswith(SAFE_SCHEMES):

@@ -106,6 +106,11 @@ class EntryChecker:
             yield line, "E102", f"'{path}' must be a single line"
         elif "<" in value and any(True for _ in find_raw_html(value)):
             yield line, "E301", f"'{path}' contains raw HTML; write plain text"
+        else:
+            # Escaped on entry pages, but other pages may place plain text where Markdown still applies.
+            for _offset, target in find_unsafe_links(value, definitions=False):
+                yield line, "E302", f"'{path}' links to '{target[:40]}'; only http:// and https:// links are allowed"
+                break
 
     def _text(self, field, value, line, path, parent):
         if not isinstance(value, str):

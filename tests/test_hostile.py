@@ -1,0 +1,278 @@
+"""Hostile and broken entries, as a stranger's pull request may bring them.
+
+Every one must give exact `path:line: CODE message` diagnostics and exit 1
+without a traceback, and must leave the pages of the previous build byte
+for byte as they were. Markup injected into any text field of any kind must
+be refused by `check` or come out inert in the built HTML.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import KB_FIXTURE, ROOT, run_cli
+from kb import pipeline
+from kb.schema import load_schema
+from kbgen import Targets, dump, line_of, minimal_entry, set_slot, slots
+
+SCHEMA = load_schema()
+
+
+# -- reading built HTML --------------------------------------------------------
+
+DANGEROUS_TAGS = {"script", "iframe", "frame", "object", "embed", "base"}
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "xlink:href", "srcset"}
+UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
+
+
+class MarkupAudit(HTMLParser):
+    """Collects what could run in a browser: scripts, handlers, script URLs, frames."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.scripts: list[tuple] = []
+        self.problems: list[str] = []
+        self._script: list | None = None
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append(f"<{tag} {name}=...>")
+            # Browsers ignore whitespace and control characters inside a scheme.
+            squeezed = re.sub(r"[\x00-\x20]", "", value or "").lower()
+            if name in URL_ATTRIBUTES and squeezed.startswith(UNSAFE_SCHEMES):
+                self.problems.append(f"<{tag} {name}={value[:40]}>")
+        if tag == "script":
+            self._script = [dict(attrs), ""]  # judged when it ends
+        elif tag in DANGEROUS_TAGS:
+            self.problems.append(f"<{tag}>")
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._script[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script is not None:
+            self.scripts.append(tuple(self._script))
+            self._script = None
+
+
+def audit(html: str) -> MarkupAudit:
+    parser = MarkupAudit()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def foreign_scripts(page: Path, site: Path, scripts, theme_inline: set[str]) -> list[str]:
+    """Scripts that are neither the theme's inline ones, nor data, nor files of the site itself."""
+    foreign = []
+    for attrs, text in scripts:
+        src, kind = attrs.get("src"), attrs.get("type") or ""
+        if src is not None:
+            remote = re.match(r"^([a-z][a-z0-9+.-]*:|//)", src.strip(), re.IGNORECASE)
+            target = (site / src.lstrip("/")) if src.startswith("/") else (page.parent / src)
+            if remote or not target.resolve().is_relative_to(site.resolve()):
+                foreign.append(f"<script src={src[:60]}>")
+        elif kind.endswith("json"):
+            try:  # a payload that closed the script early would leave broken JSON
+                json.loads(text)
+            except ValueError:
+                foreign.append(f"<script type={kind}> that is not valid JSON: {text[:60]}")
+        elif text[:20] not in theme_inline:
+            foreign.append(f"<script>{text[:60]}")
+    return foreign
+
+
+def unsafe_markup(site: Path) -> dict[str, list[str]]:
+    """Problems per page of a built site; the home page's inline scripts are the theme's own."""
+    theme_inline = {text[:20] for attrs, text in audit((site / "index.html").read_text(encoding="utf-8")).scripts
+                    if not attrs}
+    found = {}
+    for page in sorted(site.rglob("*.html")):
+        result = audit(page.read_text(encoding="utf-8"))
+        problems = result.problems + foreign_scripts(page, site, result.scripts, theme_inline)
+        if problems:
+            found[page.relative_to(site).as_posix()] = problems
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    for doc in index["docs"]:
+        result = audit(doc.get("title", "") + " " + doc.get("text", ""))
+        if result.problems or result.scripts:
+            found[f"search:{doc['location']}"] = result.problems + [str(s) for s in result.scripts]
+    return found
+
+
+# -- fixture sites ---------------------------------------------------------------
+
+def site_copy(target: Path) -> Path:
+    """A copy of the fixture site whose mkdocs.yml works from anywhere."""
+    shutil.copytree(KB_FIXTURE, target)
+    config = target / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("../../../", f"{ROOT.as_posix()}/"), encoding="utf-8")
+    return target
+
+
+def mkdocs_build(root: Path, out: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env.pop("KB_ROOT", None)
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
+                           "-d", str(out)], capture_output=True, text=True, env=env, timeout=600)
+
+
+def fixture_targets() -> Targets:
+    ids = {kind.name: sorted(p.stem for p in (KB_FIXTURE / "entries" / kind.folder).glob("*.yaml"))
+           for kind in SCHEMA.kinds.values()}
+    return Targets(ids)
+
+
+# -- markup injection into every text field -----------------------------------------
+
+# name -> (payload, whether it holds an HTML tag that check must refuse)
+PAYLOADS = {
+    "script-tag": ("<script>alert(1)</script>", True),
+    "img-onerror": ("<img src=x onerror=alert(1)>", True),
+    "iframe": ('<iframe src="https://evil.example/"></iframe>', True),
+    "spaced-tag": ("< script >alert(1)</ script>", True),
+    "comment-then-script": ("<!-- x --><script>alert(1)</script>", True),
+    "md-javascript-link": ("[x](javascript:alert(1))", False),
+    "md-javascript-image": ("![x](javascript:alert(1))", False),
+    "md-javascript-upper": ("[x]( JAVASCRIPT:alert(1) )", False),
+    "md-javascript-angle": ("[x](<javascript:alert(1)>)", True),
+    "md-javascript-entity": ("[x](java&#115;cript:alert(1))", False),
+    "md-vbscript-link": ("[x](vbscript:msgbox(1))", False),
+    "md-data-link": ("[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)", False),
+    "md-data-html-link": ("[x](data:text/html,<script>alert(1)</script>)", True),
+    "reference-definition": ("[x]: javascript:alert(1)", False),
+    "autolink": ("<javascript:alert(1)>", True),
+    "attribute-list": ('**x**{: onclick="alert(1)" }', False),
+    "attribute-list-bare": ("x {: onclick=alert(1) }", False),
+    "named-entities": ("&lt;script&gt;alert(1)&lt;/script&gt;", False),
+    "numeric-entities": ("&#60;script&#62;alert(1)&#60;/script&#62;", False),
+    "quote-breakout": ('x" onmouseover="alert(1)" y="', False),
+    "single-quote-breakout": ("x' onmouseover='alert(1)' y='", False),
+}
+# Payloads only Markdown text fields can hold (several lines).
+TEXT_PAYLOADS = {
+    "reference-link": ("See [x][evil].\n\n[evil]: javascript:alert(1)\n", False),
+    "reference-link-next-line": ("See [x][evil].\n\n[evil]:\n    javascript:alert(1)\n", False),
+    "block-attribute-list": ("A paragraph.\n{: onclick=\"alert(1)\" }\n", False),
+    "heading-attribute-list": ("# Heading {: onclick=\"alert(1)\" }\n\nText.\n", False),
+    "raw-html-block": ("Text.\n\n<div onclick=\"alert(1)\">\nx\n</div>\n", True),
+}
+URL_PAYLOADS = {
+    "url-javascript": ("javascript:alert(1)", True),
+    "url-data": ("data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", True),
+    "url-tag": ('https://example.org/"><script>alert(1)</script>', False),
+    "url-quote": ('https://example.org/x"onmouseover="alert(1)"', False),
+    "url-markdown": ("https://example.org/)[x](javascript:alert(1)", False),
+}
+
+
+class InjectionRun:
+    """Writes one entry per kind and payload with the payload in every text slot."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.placed: dict[tuple[str, int], tuple] = {}  # (file, line) -> (slot, payload name, must refuse)
+        targets = fixture_targets()
+        for kind in SCHEMA.kinds.values():
+            kind_slots = slots(SCHEMA, ("str", "text", "url"))
+            payloads = {**PAYLOADS, **TEXT_PAYLOADS, **URL_PAYLOADS}
+            for name, (payload, must_refuse) in payloads.items():
+                chosen = [s for s in kind_slots if s.kind == kind.name and self._fits(s, name)]
+                if not chosen:
+                    continue
+                data = minimal_entry(kind, f"{kind.name}-{name}", targets)
+                for slot in chosen:
+                    set_slot(data, kind, slot, payload, targets)
+                text = dump(data)
+                shown = f"entries/{kind.folder}/{data['id']}.yaml"
+                (root / shown).write_text(text, encoding="utf-8")
+                for slot in chosen:
+                    self.placed[(shown, line_of(text, slot.path))] = (slot, name, must_refuse)
+
+    @staticmethod
+    def _fits(slot, name) -> bool:
+        if slot.type == "url":
+            return name in URL_PAYLOADS
+        return name in PAYLOADS or (name in TEXT_PAYLOADS and slot.type == "text")
+
+    def disarm(self, diagnostics) -> None:
+        """Replaces each refused payload by plain text, so the rest can be built."""
+        targets = fixture_targets()
+        refused = {(d.path, d.line) for d in diagnostics}
+        by_file: dict[str, list] = {}
+        for (shown, line), (slot, _name, _must) in self.placed.items():
+            if (shown, line) in refused:
+                by_file.setdefault(shown, []).append(slot)
+        for shown, refused_slots in by_file.items():
+            path = self.root / shown
+            import yaml
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            kind = SCHEMA.kind_of_folder(shown.split("/")[1])
+            for slot in refused_slots:
+                set_slot(data, kind, slot, "https://example.org/" if slot.type == "url" else "Plain text", targets)
+            path.write_text(dump(data), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def injection(tmp_path_factory):
+    root = site_copy(tmp_path_factory.mktemp("injection") / "kb")
+    run = InjectionRun(root)
+    first = pipeline.check(root)
+    run.disarm(first.diagnostics)
+    second = pipeline.check(root)
+    site = root / "site"
+    build = mkdocs_build(root, site) if second.ok else None
+    return run, first, second, build, site
+
+
+def test_injection_covers_every_text_field_of_every_kind(injection):
+    run = injection[0]
+    covered = {(slot.kind, slot.name) for slot, _name, _must in run.placed.values()}
+    expected = {(s.kind, s.name) for s in slots(SCHEMA, ("str", "text", "url"))}
+    assert covered == expected
+    assert len(run.placed) > 500
+
+
+def test_refused_payloads_are_reported_at_their_line_as_markup(injection):
+    run, first = injection[0], injection[1]
+    unexpected = [str(d) for d in first.diagnostics if (d.path, d.line) not in run.placed
+                  or d.code not in ({"E105"} if run.placed[(d.path, d.line)][0].type == "url" else {"E301", "E302"})]
+    assert unexpected == []
+
+
+def test_every_html_tag_and_bad_url_is_refused(injection):
+    run, first = injection[0], injection[1]
+    refused = {(d.path, d.line) for d in first.diagnostics}
+    let_through = sorted(f"{where[0]}:{where[1]} {slot.name} ({name})" for where, (slot, name, must) in run.placed.items()
+                         if must and where not in refused)
+    assert let_through == []
+
+
+def test_markdown_links_to_script_urls_are_refused_in_every_text_field(injection):
+    run, first = injection[0], injection[1]
+    refused = {(d.path, d.line) for d in first.diagnostics}
+    inline = {name for name, (payload, _must) in PAYLOADS.items() if re.search(r"\]\(\s*(?!https?:)", payload)}
+    let_through = sorted(f"{where[0]}:{where[1]} {slot.name} ({name})" for where, (slot, name, _must) in run.placed.items()
+                         if (name in inline or (slot.type == "text" and "javascript:" in TEXT_PAYLOADS.get(name, ("",))[0]))
+                         and where not in refused)
+    assert let_through == []
+
+
+def test_what_check_lets_through_builds_to_inert_html(injection):
+    _run, _first, second, build, site = injection
+    assert second.ok, [str(d) for d in second.diagnostics]
+    assert build.returncode == 0, build.stderr[-3000:]
+    assert unsafe_markup(site) == {}
+    # The payloads are there as text, so the audit looked at the right pages.
+    page = (site / "actors" / "actor-quote-breakout" / "index.html").read_text(encoding="utf-8")
+    assert "onmouseover=&#34;alert(1)" in page or "onmouseover=&quot;alert(1)" in page
