@@ -5,6 +5,7 @@
     python build_entries.py [build]          check, then write pages to build/pages/
     python build_entries.py new KIND ID      write a commented template for a new entry
     python build_entries.py schemas          regenerate schema/json/ (editor schemas)
+    python build_entries.py export --out DIR write the open data files and the Atom feed
 
 It is also the MkDocs hook (mkdocs.yml: hooks), so `mkdocs build` and
 `mkdocs serve` generate the pages in memory without writing into docs/.
@@ -60,6 +61,22 @@ def command_new(args) -> int:
     return scaffold.main(args.root, args.kind, args.id)
 
 
+def command_export(args) -> int:
+    from kb import export
+
+    result = pipeline.check(args.root)
+    if not result.ok:
+        print_diagnostics(result, args.github)
+        print("no data written")
+        return 1
+    graph, _pages = pipeline.generate(result)
+    site = export.Site(name=args.site_name, url=args.site_url)
+    files = {k: v for k, v in export.site_files(graph, args.root, site).items() if not k.endswith(".md")}
+    written = export.write_files(files, args.out)
+    print(f"{len(files)} data files in {args.out}: {written} written, {len(files) - written} unchanged")
+    return 0
+
+
 def command_schemas(args) -> int:
     from kb import jsonschema
 
@@ -88,6 +105,10 @@ def parse_args(argv):
     new = sub.add_parser("new", help="write a template for a new entry")
     new.add_argument("kind", help="source, actor, narrative, incident or debunk")
     new.add_argument("id", help="the new entry's id, e.g. evgeny-fyodorov")
+    exporter = sub.add_parser("export", help="write the open data files (data/, feed.xml) to a folder")
+    exporter.add_argument("--out", type=Path, required=True)
+    exporter.add_argument("--site-url", default=None, help="the site's public address, for absolute links")
+    exporter.add_argument("--site-name", default="Kazakhstan Disinformation Knowledge Base", help=argparse.SUPPRESS)
     schemas = sub.add_parser("schemas", help="regenerate the editors' JSON Schemas in schema/json/")
     schemas.add_argument("--check", action="store_true", help="only report files that are out of date")
     args = parser.parse_args(argv)
@@ -99,7 +120,7 @@ def parse_args(argv):
 def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     return {"check": command_check, "build": command_build, "new": command_new,
-            "schemas": command_schemas}[args.command](args)
+            "schemas": command_schemas, "export": command_export}[args.command](args)
 
 
 # -- MkDocs hook -------------------------------------------------------------
@@ -117,7 +138,16 @@ def on_files(files, config):
         for diagnostic in result.diagnostics:
             log.error(str(diagnostic))
         raise PluginError(f"entries: {result.summary()}; run `python build_entries.py check`")
-    _graph, pages = pipeline.generate(result)
+    from kb import export, reader
+    from kb.render import TEMPLATES
+
+    site_info = reader.SiteInfo(name=config.site_name, url=config.site_url or None)
+    graph, pages = pipeline.generate(result, site=site_info)
+    # Old URLs of renamed entries keep working (former_ids).
+    pages.update(reader.redirect_pages(graph, TEMPLATES))
+
+    site = export.Site(name=config.site_name, url=config.site_url or None, directory_urls=config.use_directory_urls)
+    pages.update(export.site_files(graph, Path(os.environ.get("KB_ROOT") or site_root), site))
     for uri, content in pages.items():
         if files.get_file_from_path(uri) is not None:
             raise PluginError(f"docs/{uri} is hand-written but {uri} is a generated page; rename or remove it")

@@ -1,0 +1,370 @@
+"""Open data: the published JSON, CSV, data package and Atom feed, and the entry history behind them."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import KB_FIXTURE, ROOT, run_cli
+from kb import pipeline
+from kb.history import entry_history
+from kb.schema import load_schema
+from sitecheck import build_site, parse
+
+A = "{http://www.w3.org/2005/Atom}"
+SCHEMA = load_schema()
+KINDS = list(SCHEMA.kinds.values())
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("export-fixture-site")
+    result = build_site(KB_FIXTURE / "mkdocs.yml", out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+@pytest.fixture(scope="session")
+def real_export(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("export-real")
+    done = run_cli("export", "--out", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out
+
+
+@pytest.fixture(params=["fixture", "real"])
+def published(request, fixture_site, real_export) -> tuple[Path, Path]:
+    """(knowledge base root, folder holding data/ and feed.xml)."""
+    return (KB_FIXTURE, fixture_site) if request.param == "fixture" else (ROOT, real_export)
+
+
+def read_csv(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def kb_json(site: Path) -> dict:
+    return json.loads((site / "data" / "kb.json").read_text(encoding="utf-8"))
+
+
+def yaml_files(root: Path, folder: str) -> list[Path]:
+    return sorted((root / "entries" / folder).glob("*.yaml"))
+
+
+# -- JSON, CSV and the data package ---------------------------------------------
+
+def test_kb_json_validates_against_its_published_schema(published):
+    _root, site = published
+    schema = json.loads((site / "data" / "kb.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(schema)
+    errors = [e.message for e in jsonschema.Draft7Validator(schema).iter_errors(kb_json(site))]
+    assert errors == []
+
+
+def test_kb_json_schema_rejects_an_entry_of_the_wrong_shape(fixture_site):
+    schema = json.loads((fixture_site / "data" / "kb.schema.json").read_text(encoding="utf-8"))
+    document = kb_json(fixture_site)
+    document["entries"][0]["fields"]["unknown_field"] = "x"
+    assert not jsonschema.Draft7Validator(schema).is_valid(document)
+
+
+def test_counts_and_rows_equal_the_yaml_files(published):
+    root, site = published
+    document = kb_json(site)
+    for kind in KINDS:
+        files = yaml_files(root, kind.folder)
+        assert files, kind.folder
+        assert document["counts"][kind.name] == len(files)
+        ids = [e["id"] for e in document["entries"] if e["kind"] == kind.name]
+        assert sorted(ids) == [p.stem for p in files]
+        rows = read_csv(site / "data" / f"{kind.folder}.csv")
+        assert sorted(r["id"] for r in rows) == [p.stem for p in files]
+
+
+def validator_references(root: Path) -> set[tuple]:
+    """Every reference the validator finds, as (from kind, from id, field, to kind, to id)."""
+    result = pipeline.check(root)
+    assert result.ok
+    found = set()
+    for entry in result.entries:
+        for ref in result.references[entry.path]:
+            field = re.sub(r"\[\d+\]", "", ref.field)
+            found.add((entry.kind.name, entry.id, field, ref.target_kind, ref.target))
+    return found
+
+
+def test_relationships_csv_holds_every_reference_of_every_entry(published):
+    root, site = published
+    rows = read_csv(site / "data" / "relationships.csv")
+    exported = {(r["from_kind"], r["from_id"], r["relation"], r["to_kind"], r["to_id"]) for r in rows}
+    expected = validator_references(root)
+    assert expected, "no references found"
+    assert exported == expected
+
+
+def test_every_reference_is_a_backlink_of_its_target(published):
+    _root, site = published
+    entries = {(e["kind"], e["id"]): e for e in kb_json(site)["entries"]}
+    for (kind, entry_id), entry in entries.items():
+        for ref in entry["references"]:
+            target = entries[(ref["kind"], ref["id"])]
+            assert ref["title"] == target["title"]
+            back = {"relation": ref["relation"], "kind": kind, "id": entry_id, "title": entry["title"]}
+            assert any(b.items() >= back.items() for b in target["backlinks"]), (kind, entry_id, ref)
+
+
+def test_references_are_resolved_with_titles_roles_and_locators(fixture_site):
+    entries = {e["id"]: e for e in kb_json(fixture_site)["entries"]}
+    first = entries["first-event"]
+    assert {"relation": "actors.actor", "kind": "actor", "id": "actor-one", "title": "Actor One",
+            "role": "originator"} in first["references"]
+    assert {"relation": "summary", "kind": "source", "id": "report-a", "title": entries["report-a"]["title"],
+            "locator": "p. 7"} in first["references"]
+    post_b = entries["post-b"]
+    assert {"relation": "refuted_by.source", "kind": "debunk", "id": "claim-false",
+            "title": "The thing is real"} in post_b["backlinks"]
+    assert first["fields"]["date"] == "2020-05-01"
+    assert first["page"] == "incidents/first-event/"
+
+
+def test_csv_cells_hold_lists_as_json_and_booleans_as_words(fixture_site):
+    rows = {r["id"]: r for r in read_csv(fixture_site / "data" / "incidents.csv")}
+    assert json.loads(rows["first-event"]["narratives"]) == ["variant", "broad"]
+    assert json.loads(rows["first-event"]["quotes"])[0]["original"] == "Этого не существует"
+    assert rows["second-event"]["date_approximate"] == "true"
+    assert rows["first-event"]["date_approximate"] == ""
+    assert rows["first-event"]["page"] == "incidents/first-event/"
+
+
+def test_datapackage_describes_every_file_with_its_columns(published):
+    _root, site = published
+    data = site / "data"
+    package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["profile"] == "tabular-data-package"
+    assert re.fullmatch(r"[a-z0-9._-]+", package["name"])
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+    names = [r["name"] for r in package["resources"]]
+    assert len(names) == len(set(names))
+    paths = {r["path"] for r in package["resources"]}
+    assert {f"{k.folder}.csv" for k in KINDS} | {"relationships.csv", "kb.json"} <= paths
+    for resource in package["resources"]:
+        assert (data / resource["path"]).is_file(), resource["path"]
+        if resource["format"] != "csv":
+            json.loads((data / resource["path"]).read_text(encoding="utf-8"))
+            continue
+        with (data / resource["path"]).open(encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle))
+        table = resource["schema"]
+        assert header == [f["name"] for f in table["fields"]], resource["path"]
+        rows = read_csv(data / resource["path"])
+        for field in table["fields"]:
+            allowed = field.get("constraints", {}).get("enum")
+            if allowed:
+                assert {r[field["name"]] for r in rows} - {""} <= set(allowed)
+        if "primaryKey" in table:
+            keys = [r[table["primaryKey"]] for r in rows]
+            assert len(keys) == len(set(keys))
+        for foreign in table.get("foreignKeys", []):
+            target = next(r for r in package["resources"] if r["name"] == foreign["reference"]["resource"])
+            known = {r["id"] for r in read_csv(data / target["path"])}
+            assert {r[foreign["fields"]] for r in rows} - {""} <= known
+
+
+def test_entry_json_schemas_are_published_as_generated(published):
+    _root, site = published
+    for kind in KINDS:
+        published_text = (site / "data" / "schemas" / f"{kind.name}.schema.json").read_text(encoding="utf-8")
+        assert published_text == (ROOT / "schema" / "json" / f"{kind.name}.schema.json").read_text(encoding="utf-8")
+
+
+# -- the Atom feed ------------------------------------------------------------------
+
+def feed_of(site: Path) -> ET.Element:
+    return ET.parse(site / "feed.xml").getroot()
+
+
+def test_feed_is_atom_with_the_required_elements(published):
+    _root, site = published
+    feed = feed_of(site)
+    assert feed.tag == f"{A}feed"
+    for name in ("id", "title", "updated"):
+        assert feed.find(f"{A}{name}") is not None and feed.find(f"{A}{name}").text, name
+    assert RFC3339.match(feed.find(f"{A}updated").text)
+    assert feed.find(f"{A}author/{A}name").text
+    entries = feed.findall(f"{A}entry")
+    assert entries
+    ids = [e.find(f"{A}id").text for e in entries]
+    assert len(ids) == len(set(ids))
+    for entry in entries:
+        assert re.match(r"^tag:[a-z0-9.-]+,\d{4}:\S+$", entry.find(f"{A}id").text)
+        assert entry.find(f"{A}title").text
+        assert RFC3339.match(entry.find(f"{A}updated").text)
+        assert entry.find(f"{A}link[@rel='alternate']").get("href")
+
+
+def test_feed_lists_newest_first_and_links_to_pages_that_exist(fixture_site):
+    entries = feed_of(fixture_site).findall(f"{A}entry")
+    stamps = [dt.datetime.fromisoformat(e.find(f"{A}updated").text.replace("Z", "+00:00")) for e in entries]
+    assert stamps == sorted(stamps, reverse=True)
+    assert len(entries) == sum(len(yaml_files(KB_FIXTURE, k.folder)) for k in KINDS)
+    for entry in entries:
+        href = entry.find(f"{A}link").get("href")
+        assert not href.startswith("/")  # relative to feed.xml at the root: no site_url configured
+        assert (fixture_site / href / "index.html").is_file(), href
+
+
+def test_every_page_announces_the_feed(fixture_site):
+    pages = sorted(fixture_site.rglob("index.html"))
+    assert len(pages) > 10
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        match = re.search(r'<link rel="alternate" type="application/atom\+xml"[^>]*href="([^"]+)"', html)
+        assert match, page
+        assert (page.parent / match.group(1)).resolve() == (fixture_site / "feed.xml").resolve()
+
+
+def test_data_page_links_the_downloads_the_feed_and_the_licence(fixture_site):
+    parser = parse(fixture_site / "data" / "index.html", article_only=True)
+    text = " ".join(" ".join(parser.text).split())
+    assert "CC BY 4.0" in text and "How to cite" in text
+    targets = {(fixture_site / "data" / link).resolve() for link in parser.links if "://" not in link and not link.startswith("#")}
+    for name in ["kb.json", "relationships.csv", "datapackage.json", *(f"{k.folder}.csv" for k in KINDS)]:
+        assert (fixture_site / "data" / name).resolve() in targets, name
+    assert (fixture_site / "feed.xml").resolve() in targets
+    columns = " ".join(parse(fixture_site / "data" / "columns" / "index.html", article_only=True).text)
+    for field in SCHEMA.kinds["incident"].field_names:
+        assert field in columns
+
+
+# -- history, from git or from file times ----------------------------------------------
+
+def git(repo: Path, *args: str, date: str | None = None) -> None:
+    env = dict(os.environ, GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.org",
+               GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.org", GIT_CONFIG_NOSYSTEM="1")
+    if date:
+        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+    subprocess.run(["git", "-c", "commit.gpgsign=false", "-C", str(repo), *args], check=True,
+                   capture_output=True, env=env)
+
+
+def touch_entry(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+
+
+@pytest.fixture
+def kb_repo(kb_copy) -> Path:
+    """The fixture knowledge base in its own git repository, with commits at known dates."""
+    git(kb_copy, "init", "-q")
+    git(kb_copy, "add", "entries")
+    git(kb_copy, "commit", "-q", "-m", "first", date="2020-01-01T12:00:00+00:00")
+    touch_entry(kb_copy / "entries/narratives/variant.yaml")
+    git(kb_copy, "commit", "-q", "-am", "variant", date="2024-03-01T08:30:00+05:00")
+    touch_entry(kb_copy / "entries/actors/actor-one.yaml")
+    git(kb_copy, "commit", "-q", "-am", "actor", date="2023-06-01T00:00:00+00:00")
+    return kb_copy
+
+
+def utc(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=dt.timezone.utc)
+
+
+def test_history_gives_first_and_last_commit_dates_in_utc(kb_repo):
+    history = entry_history(kb_repo)
+    assert history["entries/narratives/variant.yaml"] == (utc(2020, 1, 1, 12), utc(2024, 3, 1, 3, 30))
+    assert history["entries/actors/actor-one.yaml"] == (utc(2020, 1, 1, 12), utc(2023, 6, 1))
+    assert history["entries/sources/report-a.yaml"] == (utc(2020, 1, 1, 12), utc(2020, 1, 1, 12))
+    assert len(history) == 10
+
+
+def test_history_uses_file_times_for_uncommitted_work(kb_repo):
+    new = kb_repo / "entries/sources/report-c.yaml"
+    shutil.copy(kb_repo / "entries/sources/report-a.yaml", new)
+    os.utime(new, (1_700_000_000, 1_700_000_000.7))
+    touch_entry(kb_repo / "entries/sources/post-b.yaml")
+    os.utime(kb_repo / "entries/sources/post-b.yaml", (1_750_000_000, 1_750_000_000))
+    history = entry_history(kb_repo)
+    stamp = dt.datetime.fromtimestamp(1_700_000_000, dt.timezone.utc)
+    assert history["entries/sources/report-c.yaml"] == (stamp, stamp)
+    changed = dt.datetime.fromtimestamp(1_750_000_000, dt.timezone.utc)
+    assert history["entries/sources/post-b.yaml"] == (utc(2020, 1, 1, 12), changed)
+
+
+def test_history_without_git_falls_back_to_whole_second_file_times(kb_copy):
+    assert subprocess.run(["git", "-C", str(kb_copy), "rev-parse"], capture_output=True).returncode != 0
+    for offset, path in enumerate(sorted((kb_copy / "entries").rglob("*.yaml"))):
+        os.utime(path, (1_600_000_000 + offset * 60 + 0.9, 1_600_000_000 + offset * 60 + 0.9))
+    history = entry_history(kb_copy)
+    assert history == entry_history(kb_copy)
+    first = dt.datetime.fromtimestamp(1_600_000_000, dt.timezone.utc)
+    assert history["entries/actors/actor-one.yaml"] == (first, first)
+    assert all(created == changed and created.microsecond == 0 for created, changed in history.values())
+
+
+def test_feed_of_a_repository_lists_the_latest_changes_first(kb_repo, tmp_path):
+    done = run_cli("export", "--out", str(tmp_path / "out"), root=kb_repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    entries = feed_of(tmp_path / "out").findall(f"{A}entry")
+    ids = [e.find(f"{A}id").text.rsplit(":", 1)[1] for e in entries]
+    assert ids[:2] == ["narratives/variant", "actors/actor-one"]
+    assert ids[2:] == sorted(ids[2:])  # same date: a stable order by file
+    assert entries[0].find(f"{A}updated").text == "2024-03-01T03:30:00Z"
+    assert entries[0].find(f"{A}published").text == "2020-01-01T12:00:00Z"
+    assert feed_of(tmp_path / "out").find(f"{A}updated").text == "2024-03-01T03:30:00Z"
+    variant = next(e for e in kb_json(tmp_path / "out")["entries"] if e["id"] == "variant")
+    assert (variant["created"], variant["updated"]) == ("2020-01-01T12:00:00Z", "2024-03-01T03:30:00Z")
+
+
+def test_feed_links_are_absolute_when_the_site_address_is_known(kb_copy, tmp_path):
+    done = run_cli("export", "--out", str(tmp_path), "--site-url", "https://example.org/kb/", root=kb_copy)
+    assert done.returncode == 0, done.stderr
+    feed = feed_of(tmp_path)
+    assert feed.find(f"{A}link[@rel='self']").get("href") == "https://example.org/kb/feed.xml"
+    hrefs = [e.find(f"{A}link").get("href") for e in feed.findall(f"{A}entry")]
+    assert "https://example.org/kb/actors/actor-one/" in hrefs
+    assert all(h.startswith("https://example.org/kb/") for h in hrefs)
+    assert feed.find(f"{A}entry/{A}id").text.startswith("tag:")
+
+
+# -- the export command ------------------------------------------------------------------
+
+def test_export_writes_only_files_that_changed(kb_copy, tmp_path):
+    first = run_cli("export", "--out", str(tmp_path), root=kb_copy)
+    assert first.returncode == 0 and ": 15 written, 0 unchanged" in first.stdout, first.stdout
+    second = run_cli("export", "--out", str(tmp_path), root=kb_copy)
+    assert ": 0 written, 15 unchanged" in second.stdout, second.stdout
+
+
+def test_export_refuses_bad_entries_with_a_diagnostic(kb_copy, tmp_path):
+    (kb_copy / "entries/actors/actor-one.yaml").write_text("id: actor-one\nname: [\n", encoding="utf-8")
+    done = run_cli("export", "--out", str(tmp_path / "out"), root=kb_copy)
+    assert done.returncode == 1
+    assert re.search(r"entries/actors/actor-one\.yaml:\d+: E002 ", done.stdout), done.stdout
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_csv_and_json_survive_hostile_text(kb_copy, tmp_path):
+    path = kb_copy / "entries/actors/outlet-two.yaml"
+    text = path.read_text(encoding="utf-8")
+    hostile = 'Comma, "quotes"; semicolon ]]> 2<3 & c'
+    path.write_text(text.replace("name: Outlet Two", f"name: '{hostile}'"), encoding="utf-8")
+    done = run_cli("export", "--out", str(tmp_path), root=kb_copy)
+    assert done.returncode == 0, done.stdout
+    rows = {r["id"]: r for r in read_csv(tmp_path / "data" / "actors.csv")}
+    assert rows["outlet-two"]["name"] == hostile
+    titles = [e.find(f"{A}title").text for e in feed_of(tmp_path).findall(f"{A}entry")]
+    assert hostile in titles
+    assert any(e["title"] == hostile for e in kb_json(tmp_path)["entries"])
+    raw = (tmp_path / "data" / "actors.csv").read_bytes()
+    assert list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))[0][0] == "id"
