@@ -169,8 +169,44 @@ def decode(raw: bytes) -> str:
     return text
 
 
+def _check_depth(text: str) -> None:
+    """Refuses deep nesting by reading parser events, before any node is composed.
+
+    libyaml composes nodes recursively in C: a document nested some ten
+    thousand levels deep would crash the whole process, not raise an error.
+    Its event parser keeps its own stack, so counting events is safe.
+    """
+    parser = CParser(text)
+    depth = 0
+    try:
+        while True:
+            event = parser.get_event()
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise LoadProblem(event.start_mark.line + 1, "E005", f"nesting deeper than {MAX_DEPTH} levels")
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+            elif isinstance(event, yaml.StreamEndEvent):
+                return
+    except yaml.YAMLError:
+        return  # parse() reports syntax errors with their context
+    finally:
+        parser.dispose()
+
+
+def read_limited(path) -> bytes:
+    """The bytes of an entry file, refusing an oversized one before reading it."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise LoadProblem(1, "E001", f"file is {size:,} bytes; entries are limited to {MAX_BYTES:,}")
+    with open(path, "rb") as handle:
+        return handle.read(MAX_BYTES + 1)  # the file may grow while we read
+
+
 def parse(text: str):
     """Parses one YAML document; returns (data, problems) or raises LoadProblem."""
+    _check_depth(text)
     loader = _Loader(text)
     try:
         try:

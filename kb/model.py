@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic
-from .loader import LineDict, LoadProblem, decode, parse
+from .loader import LineDict, LoadProblem, decode, parse, read_limited
 from .schema import Kind, Schema
 
 
@@ -44,8 +44,13 @@ def discover(entries_dir: Path, schema: Schema):
     for path in sorted(p for p in entries_dir.rglob("*") if p.is_file() or p.is_symlink()):
         shown = _display(path, root)
         rel = path.relative_to(entries_dir)
-        if path.is_symlink() and not _inside(path.resolve(), entries_real):
-            yield path, shown, None, LoadProblem(1, "E010", "symbolic link that points outside entries/; entries must be regular files")
+        if not shown.isprintable():
+            shown = shown.encode("unicode_escape").decode("ascii")  # keep one diagnostic on one line
+            yield path, shown, None, LoadProblem(1, "E010", "file name contains control characters; rename it to <id>.yaml")
+            continue
+        link_problem = _link_problem(path, entries_real)
+        if link_problem:
+            yield path, shown, None, LoadProblem(1, "E010", link_problem)
             continue
         if path.name.startswith(".") or path.name in ("README.md",):
             continue
@@ -61,10 +66,22 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
+def _link_problem(path: Path, entries_real: Path) -> str | None:
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve(strict=False)
+    except (OSError, RuntimeError):  # Python 3.11 raises RuntimeError for a loop
+        return "symbolic link that loops; entries must be regular files"
+    if not _inside(target, entries_real):
+        return "symbolic link that points outside entries/; entries must be regular files"
+    return None
+
+
 def load_entry(path: Path, shown: str, kind: Kind):
     """Returns (Entry or None, diagnostics)."""
     try:
-        data, problems = parse(decode(path.read_bytes()))
+        data, problems = parse(decode(read_limited(path)))
     except LoadProblem as problem:
         return None, [Diagnostic(shown, problem.line, problem.code, problem.message)]
     except RecursionError:

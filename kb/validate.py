@@ -194,6 +194,19 @@ class EntryChecker:
             yield self._wrong(line, path, "a mapping of fields", value)
             return
         yield from self._mapping(field.fields, value, f"{path}.", f"'{path}'")
+        yield from self._period_in_order(field, value, path)
+
+    def _period_in_order(self, field, value: LineDict, path: str):
+        """An object with start and end dates (a role) must not end before it starts."""
+        start, end = field.subfield("start"), field.subfield("end")
+        if not (start and end and start.type == end.type == "date"):
+            return
+        try:
+            first, last = parse_date(value["start"]), parse_date(value["end"])
+        except (KeyError, ValueError):
+            return
+        if last.latest < first.earliest:
+            yield value.line_of("end"), "E303", f"'{path}.end' {last.iso()} is before '{path}.start' {first.iso()}"
 
     def _id_matches_file(self, entry: Entry):
         value = entry.data.get("id")
@@ -233,7 +246,9 @@ def check_entries(entries: list[Entry], schema: Schema, today: dt.date):
 def check_collection(entries: list[Entry], references: dict):
     """Cross-entry checks: unique ids, existing targets, no parent cycles."""
     by_id: dict[str, Entry] = {}
-    for entry in entries:
+    # An entry whose file is properly named claims its id first, so that a
+    # stray 'Putin.yaml' is blamed for colliding with 'putin.yaml', not the reverse.
+    for entry in sorted(entries, key=lambda e: not _named_after_id(e)):
         for line, code, message in _unique_ids(entry, by_id):
             yield Diagnostic(entry.path, line, code, message)
     for entry in entries:
@@ -241,6 +256,11 @@ def check_collection(entries: list[Entry], references: dict):
             for code, message in _reference_problems(entry, ref, by_id, entries):
                 yield Diagnostic(entry.path, ref.line, code, message)
     yield from _parent_cycles(entries, by_id)
+
+
+def _named_after_id(entry: Entry) -> bool:
+    stem = entry.path.rsplit("/", 1)[-1].removesuffix(".yaml")
+    return entry.data.get("id") == stem and slug_problem(stem) is None
 
 
 def _unique_ids(entry: Entry, by_id: dict):
