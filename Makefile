@@ -2,6 +2,7 @@
 # make test    run the test suite
 # make build   write the static site to site/
 # make check   validate the entries
+# make schemas regenerate the editors' JSON Schemas (schema/json/) after changing the schema
 # make bench   run the benchmark (see bench/README.md)
 
 PYTHON ?= python3
@@ -10,7 +11,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test check pages bench clean
+.PHONY: serve build test check schemas pages bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +26,9 @@ build: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/python build_entries.py check
+
+schemas: $(STAMP)
+	$(BIN)/python build_entries.py schemas
 
 pages: $(STAMP)
 	$(BIN)/python build_entries.py
