@@ -1,0 +1,136 @@
+"""The built site in a real browser: Debian's Chromium, driven by Playwright.
+
+One site build, one HTTP server and one browser serve the whole session; every
+test gets its own page, which records each request and console message so a
+test can fail on an error or on a request that leaves localhost.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import ROOT
+from sitecheck import build_site
+
+CHROMIUM = os.environ.get("KB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+# Keep Chromium from calling home: no updates, sync, QUIC probes or GPU.
+OFFLINE_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def unavailable(reason: str):
+    """In CI a browser test that cannot run is a failure; on a laptop, a skip."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests cannot run: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # keeps pytest output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory) -> Path:
+    """The real site, built once with --strict (or KB_BROWSER_SITE, a site built beforehand)."""
+    prebuilt = os.environ.get("KB_BROWSER_SITE")
+    if prebuilt:
+        return Path(prebuilt)
+    out = tmp_path_factory.mktemp("browser-site")
+    result = build_site(ROOT / "mkdocs.yml", out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+@pytest.fixture(scope="session")
+def base_url(site_dir) -> str:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site_dir)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright package is not installed (pip install -r requirements-dev.txt)")
+    if not Path(CHROMIUM).is_file():
+        unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium chromium-driver)")
+    # Playwright gives each launch a fresh temporary profile (--user-data-dir).
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=OFFLINE_FLAGS)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Traffic:
+    """What a page asked for and complained about."""
+
+    requests: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        return ([f"request left localhost: {url}" for url in self.external]
+                + [f"console error: {text}" for text in self.errors])
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or parts.hostname in LOCAL_HOSTS
+
+
+def record(context, traffic: Traffic) -> None:
+    def route(request_route, request):
+        if is_local(request.url):
+            request_route.continue_()
+        else:
+            traffic.external.append(request.url)
+            request_route.abort("blockedbyclient")
+
+    context.route("**/*", route)
+    context.on("request", lambda request: traffic.requests.append(request.url))
+    context.on("console", lambda message: message.type == "error" and traffic.errors.append(
+        f"{message.text} ({message.location.get('url', '')})"))
+    context.on("weberror", lambda error: traffic.errors.append(f"page error: {error.error}"))
+
+
+@pytest.fixture
+def traffic() -> Traffic:
+    return Traffic()
+
+
+@pytest.fixture
+def page(browser, base_url, traffic):
+    """A fresh page on the served site; the test fails if it erred or left localhost."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900},
+                                  service_workers="block")
+    record(context, traffic)
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+    problems = traffic.problems()
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS

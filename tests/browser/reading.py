@@ -1,0 +1,69 @@
+"""What a reader does on the site: open a page, search, read headings and results."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+# The pages a journalist lands on most; every reader-facing check runs on them.
+HOME = ""
+NARRATIVE = "narratives/artificial-state/"
+INCIDENT = "incidents/medvedev-vk-post-2022-artificial-state/"
+ACTOR = "actors/dmitry-medvedev/"
+DEBUNK = "debunks/medvedev-post-authorship/"
+TIMELINE = "timeline/"
+OVERVIEW_MAP = "map/"
+
+
+def open_page(page, path: str):
+    """Loads a page and waits until its scripts and their requests have settled."""
+    response = page.goto(path, wait_until="networkidle")
+    assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
+    return response
+
+
+def site_path(url: str) -> str:
+    """'http://127.0.0.1:8000/actors/x/?h=y#z' -> 'actors/x/'."""
+    return urlsplit(url).path.lstrip("/")
+
+
+def search(page, query: str) -> list[dict]:
+    """Types a query into Material's search as a reader would; returns the result list.
+
+    Each result is the page it links to and the text the reader sees for it.
+    """
+    open_page(page, HOME)
+    page.keyboard.press("/")  # Material's shortcut; also proves search is reachable by keyboard
+    search_box = page.locator(".md-search__input")
+    assert search_box.evaluate("el => el === document.activeElement"), "'/' did not focus the search box"
+    # One query, not one per keystroke: a slow answer to "Dmitri Medv" must not be
+    # mistaken for the answer to "Dmitri Medvedev". Material searches on keyup.
+    search_box.fill(query)
+    page.keyboard.press("End")
+    # The worker answers asynchronously; the count line changes once it has.
+    page.wait_for_function(
+        "q => document.querySelector('.md-search__input').value === q && "
+        "/matching document/i.test(document.querySelector('.md-search-result__meta').textContent)",
+        arg=query)
+    if "no matching" not in page.locator(".md-search-result__meta").inner_text().lower():
+        page.locator(".md-search-result__item").first.wait_for()
+    results = []
+    for item in page.locator(".md-search-result__item").all():
+        link = item.locator("a.md-search-result__link").first
+        results.append({"path": site_path(link.get_attribute("href")), "text": " ".join(item.inner_text().split())})
+    return results
+
+
+def headings(page) -> list[tuple[int, str]]:
+    """Every rendered heading of the page, in document order, as (level, text)."""
+    return page.eval_on_selector_all(
+        "h1, h2, h3, h4, h5, h6",
+        "els => els.filter(el => el.getClientRects().length)"
+        ".map(el => [Number(el.tagName[1]), el.textContent.trim()])")
+
+
+def skipped_levels(levels: list[tuple[int, str]]) -> list[str]:
+    """Headings that jump more than one level down from the one before ('h2 -> h4 Foo')."""
+    problems = []
+    for (before, _), (level, text) in zip(levels, levels[1:]):
+        if level > before + 1:
+            problems.append(f"h{before} -> h{level} {text!r}")
+    return problems

@@ -1,0 +1,133 @@
+"""A reader on the built site in Chromium: search, links, errors, accessibility, keyboard."""
+from __future__ import annotations
+
+import pytest
+
+from .reading import (ACTOR, DEBUNK, HOME, INCIDENT, NARRATIVE, TIMELINE, headings, open_page, search,
+                      site_path, skipped_levels)
+
+FYODOROV = "actors/evgeny-fyodorov/"
+
+# (what the reader types, the page that must come up, within how many results)
+SEARCHES = [
+    ("Fedorov", FYODOROV, 1),                       # transliteration listed as an alias
+    ("Yevgeny Fedorov", FYODOROV, 1),
+    ("Фёдоров", FYODOROV, 1),                       # Cyrillic, with ё
+    ("Федоров", FYODOROV, 1),                       # Cyrillic, ё written as е
+    ("Медведев", ACTOR, 1),
+    ("Dmitri Medvedev", ACTOR, 1),                  # alias beats pages that merely mention him
+    ("continuous chain of Russian cities", "incidents/limonov-2016-ideal-russia/", 3),  # quote fragment
+    ("direct territorial claim", "incidents/fyodorov-2020-territorial-claim/", 3),      # quote fragment
+    ("statehood", NARRATIVE, 1),                    # a narrative's keyword (tag)
+    ("artificial state", NARRATIVE, 1),             # words inside quotation marks in the title
+    ("biolabs", "narratives/us-biolabs/", 1),
+]
+
+
+@pytest.mark.parametrize("query, expected, within", SEARCHES, ids=[q for q, _, _ in SEARCHES])
+def test_search_finds_the_entry(page, query, expected, within):
+    found = [result["path"] for result in search(page, query)]
+    assert expected in found[:within], f"{query!r} -> {found[:8]}"
+
+
+@pytest.mark.parametrize("query, expected, kind", [
+    ("Fedorov", FYODOROV, "Actor"),
+    ("statehood", NARRATIVE, "Narrative"),
+    ("authorship", DEBUNK, "Debunk"),
+    ("continuous chain of Russian cities", "incidents/limonov-2016-ideal-russia/", "Incident"),
+])
+def test_a_search_result_says_what_kind_of_entry_it_is(page, query, expected, kind):
+    results = {result["path"]: result["text"] for result in search(page, query)}
+    assert expected in results, f"{query!r} -> {list(results)[:8]}"
+    assert kind in results[expected].split(), results[expected]
+
+
+def test_links_lead_from_narrative_to_incident_to_actor_to_debunk(page):
+    open_page(page, NARRATIVE)
+    for target in (INCIDENT, ACTOR, DEBUNK):
+        link = page.locator(f'article a[href$="{target}"]').first
+        title = link.inner_text()
+        with page.expect_navigation():
+            link.click()
+        assert site_path(page.url) == target
+        assert page.locator("article h1").inner_text().rstrip("¶").strip() == title.strip()
+
+
+KEY_PAGES = [HOME, NARRATIVE, ACTOR, INCIDENT, DEBUNK, TIMELINE]
+
+
+@pytest.mark.parametrize("path", KEY_PAGES, ids=lambda p: p or "home")
+def test_key_page_loads_without_errors_or_outside_requests(page, traffic, path):
+    open_page(page, path)
+    page.locator("article h1").wait_for()
+    assert traffic.problems() == []
+    assert traffic.requests, "the page made no request at all"
+
+
+@pytest.mark.parametrize("path", KEY_PAGES, ids=lambda p: p or "home")
+def test_key_page_has_no_serious_accessibility_violation(page, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    open_page(page, path)
+    violations = Axe().run(page).response["violations"]
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} - "
+               + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+               for v in violations if v["impact"] in ("serious", "critical")]
+    assert not serious, "\n".join(serious)
+
+
+@pytest.mark.parametrize("path", KEY_PAGES, ids=lambda p: p or "home")
+def test_headings_go_down_one_level_at_a_time(page, path):
+    open_page(page, path)
+    levels = headings(page)
+    assert levels and levels[0][0] == 1, levels[:3]
+    assert [text for level, text in levels if level == 1] == [levels[0][1]], "more than one h1"
+    assert skipped_levels(levels) == []
+
+
+FOCUSED = """() => {
+  const el = document.activeElement;
+  // A visually hidden radio (the colour-scheme toggle) shows its focus on its label.
+  const label = el.getClientRects().length && el.offsetWidth ? null : el.nextElementSibling;
+  const style = getComputedStyle(label && label.tagName === 'LABEL' ? label : el);
+  const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+  const shadow = style.boxShadow && style.boxShadow !== 'none';
+  return {tag: el.tagName.toLowerCase(), cls: el.className || '', href: el.getAttribute('href') || '',
+          inArticle: !!el.closest('article'), visibleFocus: outline || shadow,
+          text: (el.textContent || el.getAttribute('aria-label') || '').trim().slice(0, 40)};
+}"""
+
+
+def test_tab_reaches_search_and_main_links_with_a_visible_focus(page):
+    open_page(page, NARRATIVE)
+    stops = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate(FOCUSED))
+        if stops[-1]["inArticle"] and stops[-1]["href"].endswith(INCIDENT):
+            break
+    names = [f"{s['tag']}.{s['cls']} {s['text']!r}" for s in stops]
+    assert stops[0]["tag"] == "a" and "md-skip" in stops[0]["cls"], f"first stop is not the skip link: {names[:3]}"
+    assert any("md-search__input" in s["cls"] for s in stops), f"search never focused: {names}"
+    assert stops[-1]["inArticle"] and stops[-1]["href"].endswith(INCIDENT), f"incident link never reached: {names}"
+    unmarked = [name for name, s in zip(names, stops) if not s["visibleFocus"]]
+    assert not unmarked, f"focus is invisible on: {unmarked}"
+
+
+def test_skip_link_moves_focus_to_the_content(page):
+    open_page(page, NARRATIVE)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert "#" in page.url, "the skip link did not jump"
+    page.keyboard.press("Tab")
+    assert page.evaluate("!!document.activeElement.closest('article')"), page.evaluate(FOCUSED)
+
+
+@pytest.mark.parametrize("name, path", [("home", HOME), ("narrative", NARRATIVE), ("actor", ACTOR),
+                                        ("timeline", TIMELINE)])
+def test_screenshot(page, screenshot_dir, name, path):
+    open_page(page, path)
+    assert page.locator("article h1").is_visible()
+    page.screenshot(path=screenshot_dir / f"{name}.png")
+    page.screenshot(path=screenshot_dir / f"{name}-full.png", full_page=True)
+    assert (screenshot_dir / f"{name}.png").stat().st_size > 10_000
