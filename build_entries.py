@@ -63,15 +63,19 @@ def command_new(args) -> int:
 
 def command_export(args) -> int:
     from kb import export
+    from kb.site import Site
 
     result = pipeline.check(args.root)
     if not result.ok:
         print_diagnostics(result, args.github)
         print("no data written")
         return 1
-    graph, _pages = pipeline.generate(result)
-    site = export.Site(name=args.site_name, url=args.site_url)
-    files = {k: v for k, v in export.site_files(graph, args.root, site).items() if not k.endswith(".md")}
+    from kb.history import entry_history
+
+    history = entry_history(args.root)
+    graph, _pages = pipeline.generate(result, history=history)
+    site = Site(name=args.site_name, url=args.site_url)
+    files = {k: v for k, v in export.site_files(graph, history, site).items() if not k.endswith(".md")}
     written = export.write_files(files, args.out)
     print(f"{len(files)} data files in {args.out}: {written} written, {len(files) - written} unchanged")
     return 0
@@ -138,21 +142,15 @@ def on_files(files, config):
         for diagnostic in result.diagnostics:
             log.error(str(diagnostic))
         raise PluginError(f"entries: {result.summary()}; run `python build_entries.py check`")
-    from kb import export, reader
-    from kb.render import TEMPLATES
+    from kb.site import Site
 
-    site_info = reader.SiteInfo(name=config.site_name, url=config.site_url or None)
-    graph, pages = pipeline.generate(result, site=site_info)
-    # Old URLs of renamed entries keep working (former_ids).
-    pages.update(reader.redirect_pages(graph, TEMPLATES))
-
-    site = export.Site(name=config.site_name, url=config.site_url or None, directory_urls=config.use_directory_urls)
-    pages.update(export.site_files(graph, Path(os.environ.get("KB_ROOT") or site_root), site))
+    site = Site(name=config.site_name, url=config.site_url or None, directory_urls=config.use_directory_urls)
+    pages = pipeline.publish(result, site)
     for uri, content in pages.items():
         if files.get_file_from_path(uri) is not None:
             raise PluginError(f"docs/{uri} is hand-written but {uri} is a generated page; rename or remove it")
         files.append(File.generated(config, uri, content=content))
-    log.info("entries: %s; %d pages generated", result.summary(), len(pages))
+    log.info("entries: %s; %d files generated", result.summary(), len(pages))
     return files
 
 

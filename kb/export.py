@@ -12,8 +12,8 @@ import datetime as dt
 import io
 import json
 import os
-import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from .dates import parse_date
 from .history import Dates
@@ -21,6 +21,7 @@ from .link import Graph
 from .loader import LineDict, LineList
 from .model import Entry
 from .schema import Field, Schema
+from .site import Site, write_changed
 from .text import find_citations
 
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
@@ -28,24 +29,6 @@ LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 Inter
 # Columns every per-kind CSV has after the schema's fields.
 EXTRA_COLUMNS = ("page", "created", "updated")
 RELATIONSHIP_COLUMNS = ("from_kind", "from_id", "relation", "to_kind", "to_id", "role", "locator")
-
-
-@dataclass(frozen=True)
-class Site:
-    """What the exports need to know about where the site is published."""
-
-    name: str
-    url: str | None = None  # mkdocs.yml site_url; links are relative without it
-    directory_urls: bool = True
-
-    def page(self, entry: Entry) -> str:
-        """The entry page's address relative to the site root."""
-        stem = f"{entry.kind.folder}/{entry.id}"
-        return f"{stem}/" if self.directory_urls else f"{stem}.html"
-
-    def absolute(self, path: str) -> str:
-        """An absolute URL when site_url is known, else the site-relative path."""
-        return self.url.rstrip("/") + "/" + path if self.url else (path or "./")
 
 
 @dataclass(frozen=True)
@@ -248,31 +231,17 @@ def export_files(graph: Graph, schema: Schema, history: dict[str, Dates], site: 
     return dict(sorted(files.items()))
 
 
-def site_files(graph: Graph, root, site: Site) -> dict[str, str]:
+def site_files(graph: Graph, history: dict[str, Dates], site: Site) -> dict[str, str]:
     """What the site publishes besides the entry pages: data files, feed, columns page."""
     from . import datapackage
-    from .history import entry_history
     from .schema import load_schema
 
     schema = load_schema()
-    files = export_files(graph, schema, entry_history(root), site)
+    files = export_files(graph, schema, history, site)
     files["data/columns.md"] = datapackage.columns_page(schema)
     return files
 
 
 def write_files(files: dict[str, str], out_dir) -> int:
     """Writes the files whose content changed; returns how many were written."""
-    written = 0
-    for rel, content in files.items():
-        target = out_dir / rel
-        data = content.encode("utf-8")
-        if target.is_file() and target.read_bytes() == data:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Replaced atomically: a download never sees a half-written file.
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-        written += 1
-    return written
+    return write_changed(files, Path(out_dir))

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +10,7 @@ from .diagnostics import Diagnostic, sorted_unique
 from .link import Graph, link
 from .model import Entry, load_all
 from .history import entry_history
-from .reader import SiteInfo
+from .site import Site, write_changed
 from .render import Renderer
 from .schema import Schema, load_schema
 from .validate import check_entries
@@ -46,7 +44,7 @@ def check(root: Path, schema: Schema | None = None, today: dt.date | None = None
     return CheckResult(entries, sorted_unique(diagnostics + found), references, root)
 
 
-def generate(result: CheckResult, schema: Schema | None = None, site: SiteInfo | None = None,
+def generate(result: CheckResult, schema: Schema | None = None, site: Site | None = None,
              history: dict | None = None) -> tuple[Graph, dict[str, str]]:
     """Renders the pages of a clean check result.
 
@@ -66,25 +64,27 @@ def generate(result: CheckResult, schema: Schema | None = None, site: SiteInfo |
 def write_pages(pages: dict[str, str], out_dir: Path) -> tuple[int, int]:
     """Writes pages that changed and removes pages of deleted entries.
 
-    Returns (written, removed). Each file is replaced atomically, so an
-    interrupted run leaves every page either old or new, never half-written.
+    Returns (written, removed). Pages are written only after a clean check,
+    one atomic replacement each, so an interrupted or failed run leaves every
+    page either old or new, never half-written.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = 0
-    for rel, content in pages.items():
-        target = out_dir / rel
-        data = content.encode("utf-8")
-        if target.is_file() and target.read_bytes() == data:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".md")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-        written += 1
+    written = write_changed(pages, out_dir)
     removed = 0
     for stale in sorted(out_dir.rglob("*.md")):
         if stale.relative_to(out_dir).as_posix() not in pages:
             stale.unlink()
             removed += 1
     return written, removed
+
+
+def publish(result: CheckResult, site: Site, templates: Path | None = None) -> dict[str, str]:
+    """Every file the site build adds: pages, redirects of former ids, open data and feed."""
+    from . import export, reader
+    from .render import TEMPLATES
+
+    history = entry_history(result.root) if result.root is not None else {}
+    graph, files = generate(result, site=site, history=history)
+    files.update(reader.redirect_pages(graph, templates or TEMPLATES))
+    files.update(export.site_files(graph, history, site))
+    return files

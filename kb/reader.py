@@ -17,17 +17,7 @@ from . import maps
 from .dates import parse_date
 from .link import Graph, chronological, incident_date
 from .model import Entry
-
-
-@dataclass(frozen=True)
-class SiteInfo:
-    """What the pages need to know about the site they are published on."""
-
-    name: str = "Kazakhstan Disinformation Knowledge Base"
-    url: str | None = None  # mkdocs.yml site_url; permalinks are relative without it
-
-    def permalink(self, path: str) -> str:
-        return f"{self.url.rstrip('/')}/{path}" if self.url else f"/{path}"
+from .site import Site
 
 
 def entry_path(entry: Entry) -> str:
@@ -103,9 +93,9 @@ class Citation:
         return f"{self.changed.year}, {self.changed.strftime('%B')} {self.changed.day}" if self.changed else "n.d."
 
 
-def citation(entry: Entry, site: SiteInfo, history: dict) -> Citation:
+def citation(entry: Entry, site: Site, history: dict) -> Citation:
     changed = history.get(entry.path, (None, None))[1]
-    return Citation(title=entry.title, site_name=site.name, permalink=site.permalink(entry_path(entry)),
+    return Citation(title=entry.title, site_name=site.name, permalink=site.permalink(entry),
                     changed=changed.date() if changed else None)
 
 
@@ -114,7 +104,7 @@ VERDICT_RATINGS = {  # schema.org Rating: 1 (false) .. 5 (true); our verdicts ar
 }
 
 
-def claim_review(debunk: Entry, graph: Graph, site: SiteInfo, history: dict) -> str:
+def claim_review(debunk: Entry, graph: Graph, site: Site, history: dict) -> str:
     """schema.org ClaimReview JSON-LD for a debunk page, safe inside <script>."""
     incidents = chronological(graph.get("incident", i) for i in debunk.get("incidents") or [])
     first = incidents[0] if incidents else None
@@ -126,13 +116,13 @@ def claim_review(debunk: Entry, graph: Graph, site: SiteInfo, history: dict) -> 
                           for a in authors]
     if first is not None:
         item["datePublished"] = parse_date(first["date"]).iso()
-        item["appearance"] = {"@type": "CreativeWork", "url": site.permalink(entry_path(first)),
+        item["appearance"] = {"@type": "CreativeWork", "url": site.permalink(first),
                               "name": first.title}
         item["firstAppearance"] = item["appearance"]
     data = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": site.permalink(entry_path(debunk)),
+        "url": site.permalink(debunk),
         "claimReviewed": debunk["claim"],
         "itemReviewed": item,
         "author": {"@type": "Organization", "name": site.name},

@@ -17,7 +17,7 @@ from .link import Graph, chronological, incident_date
 from .model import Entry
 from .schema import Schema
 from . import reader
-from .reader import SiteInfo
+from .site import Site
 from .text import CITATION, escape_inline, link_target, neutralise, plain
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -135,11 +135,11 @@ class Renderer:
     """Renders every page of the site from a linked graph."""
 
     def __init__(self, graph: Graph, schema: Schema, env: jinja2.Environment | None = None,
-                 site: SiteInfo | None = None, history: dict | None = None):
+                 site: Site | None = None, history: dict | None = None):
         self.graph = graph
         self.schema = schema
         self.env = env or make_environment()
-        self.site = site or SiteInfo()
+        self.site = site or Site()
         self.history = history or {}  # entry path -> (created, last changed)
 
     def pages(self) -> dict[str, str]:
@@ -167,7 +167,7 @@ class Renderer:
         template = self.env.get_template(f"{entry.kind.name}.md.j2")
         return template.render(entry=entry, view=view, root=root, cite=cites,
                                kind_label=KIND_LABELS[entry.kind.name], title=entry.title,
-                               description=description_of(entry), tags=entry.get("tags") or [],
+                               description=description_of(entry), tags=self._tags(entry),
                                corrections=self._corrections(entry, cites),
                                map=reader.map_block(self.graph, entry),
                                citation=reader.citation(entry, self.site, self.history),
@@ -189,6 +189,11 @@ class Renderer:
         return self.env.get_template("corrections.md.j2").render(
             items=items, cite=cites, corrections=[], title="Corrections", tags=[],
             description="What was corrected in published entries, and when, newest first.")
+
+    def _tags(self, entry: Entry) -> list[str]:
+        # The kind leads as a shadow tag (mkdocs.yml): hidden on the page and the tags
+        # index, but shown on the entry's search results, which name no kind otherwise.
+        return [KIND_LABELS[entry.kind.name], *(entry.get("tags") or [])]
 
     def _corrections(self, entry: Entry, cites: Citations) -> list[dict]:
         dated = sorted(entry.get("corrections") or [], key=lambda c: parse_date(c["date"]))
