@@ -79,7 +79,8 @@ def _object(fields) -> dict:
 def _describe(field: Field) -> str:
     doc = field.doc
     if field.type == "ref":
-        doc = f"{doc} (the id of a {field.to} entry)".strip()
+        article = "an" if field.to[0] in "aeiou" else "a"
+        doc = f"{doc} (the id of {article} {field.to} entry)".strip()
     elif field.type == "enum":
         doc = f"{doc} One of: {', '.join(field.values)}.".strip()
     return doc
@@ -114,9 +115,10 @@ def _optional(field: Field, schema: dict) -> dict:
     """The validator skips an optional field left blank (null or empty)."""
     if field.required:
         return schema
+    blank = [{"type": "null"}, {"const": ""}]
     if "anyOf" in schema:
-        return {"anyOf": [*schema["anyOf"], {"type": "null"}]}
-    return {"anyOf": [schema, {"type": "null"}]}
+        return {"anyOf": [*schema["anyOf"], *blank]}
+    return {"anyOf": [schema, *blank]}
 
 
 def kind_schema(kind: Kind) -> dict:

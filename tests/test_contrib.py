@@ -258,6 +258,7 @@ AGREEMENT = [
     ({}, True),
     ({"tags": None, "corrections": [{"date": 2021, "text": "Year as a YAML number."}]}, True),
     ({"sources": [{"source": "s", "locator": "p. 3"}]}, True),
+    ({"refuted_by": "", "incidents": None}, True),
     ({"verdict": False}, False),
     ({"verdict": "wrong"}, False),
     ({"title": ""}, False),
