@@ -7,6 +7,8 @@ expansion bombs possible.
 """
 from __future__ import annotations
 
+import re
+
 import yaml
 from yaml._yaml import CParser
 
@@ -22,6 +24,12 @@ _ALLOWED_TAGS = {
     "tag:yaml.org,2002:map",
     "tag:yaml.org,2002:seq",
 }
+
+
+# Characters YAML refuses (outside its printable set) or reads as line breaks
+# (NEL, LS, PS), which would make every later line number wrong in an editor.
+# CR is reported on its own.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 class LineDict(dict):
@@ -158,6 +166,10 @@ def decode(raw: bytes) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise LoadProblem(_line_at(raw, exc.start), "E001", f"bytes that are not UTF-8 (byte {raw[exc.start]:#04x}); save the file as UTF-8") from None
+    control = _CONTROL.search(text)
+    if control:
+        raise LoadProblem(text.count("\n", 0, control.start()) + 1, "E001",
+                          f"invisible character U+{ord(control.group()):04X}, which YAML refuses or reads as a line break; remove it")
     if "\r" in text:
         raise LoadProblem(_line_at(raw, raw.index(b"\r")), "E001", "Windows (CRLF) or CR line ends; save the file with Unix (LF) line ends")
     for number, line in enumerate(text.split("\n"), start=1):
@@ -214,6 +226,9 @@ def parse(text: str):
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             detail = " ".join(p for p in (exc.context, exc.problem) if p)
+            if exc.context_mark and mark and exc.context_mark.line != mark.line:
+                # An unclosed quote or bracket is found only at the end: say where it opened.
+                detail += f" (it opened at line {exc.context_mark.line + 1})"
             raise LoadProblem(mark.line + 1 if mark else 1, "E002", f"YAML syntax error: {detail}") from None
         except yaml.YAMLError as exc:
             raise LoadProblem(1, "E002", f"YAML syntax error: {exc}") from None

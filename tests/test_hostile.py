@@ -276,3 +276,174 @@ def test_what_check_lets_through_builds_to_inert_html(injection):
     # The payloads are there as text, so the audit looked at the right pages.
     page = (site / "actors" / "actor-quote-breakout" / "index.html").read_text(encoding="utf-8")
     assert "onmouseover=&#34;alert(1)" in page or "onmouseover=&quot;alert(1)" in page
+
+
+# -- broken and hostile files: exact diagnostics, previous pages untouched ------------
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+SUMMARY = re.compile(r"^\d+ problems? in \d+ files?$")
+ACTOR = "id: {id}\nname: Someone\nactor_type: person\ndescription: Somebody.\n"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built_base(tmp_path_factory):
+    """The fixture knowledge base with its pages built once, as a previous run left them."""
+    base = tmp_path_factory.mktemp("built") / "kb"
+    shutil.copytree(KB_FIXTURE, base)
+    result = run_cli("build", "--out", str(base / "pages"), root=base)
+    assert result.returncode == 0, result.stdout
+    return base, snapshot(base / "pages")
+
+
+@pytest.fixture
+def built_copy(built_base, tmp_path):
+    base, pages = built_base
+    copy = tmp_path / "kb"
+    shutil.copytree(base, copy)
+    assert pages, "the previous build left no pages to protect"
+    return copy, pages
+
+
+def assert_refused(root: Path, pages_before: dict, expected: list[str]) -> None:
+    result = run_cli("build", "--out", str(root / "pages"), root=root)
+    lines = result.stdout.splitlines()
+    assert lines[:-2] == expected
+    assert SUMMARY.match(lines[-2]) and lines[-1] == "no pages written"
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and result.stderr == ""
+    assert snapshot(root / "pages") == pages_before
+
+
+FIXTURES = sorted(HOSTILE.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.stem for f in FIXTURES])
+def test_hostile_fixture_is_refused_and_pages_survive(fixture, built_copy):
+    from test_check import read_header
+
+    root, pages = built_copy
+    place, expected = read_header(fixture)
+    target = root / place
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(fixture.read_bytes())
+    assert_refused(root, pages, expected)
+
+
+# Cases that are binary, huge or more than one file, made in code: name -> function
+# that writes them into a knowledge base and returns the expected diagnostics.
+def ten_megabytes(root: Path) -> list[str]:
+    data = (ACTOR.format(id="huge") + "aliases:\n  - " + "x" * 10_000_000 + "\n").encode()
+    (root / "entries/actors/huge.yaml").write_bytes(data)
+    return [f"entries/actors/huge.yaml:1: E001 file is {len(data):,} bytes; entries are limited to 1,000,000"]
+
+
+def latin1_bytes(root: Path) -> list[str]:
+    (root / "entries/actors/latin.yaml").write_bytes(ACTOR.format(id="latin").replace("Someone", "Caf\xe9").encode("latin-1"))
+    return ["entries/actors/latin.yaml:2: E001 bytes that are not UTF-8 (byte 0xe9); save the file as UTF-8"]
+
+
+def utf16(root: Path) -> list[str]:
+    (root / "entries/actors/wide.yaml").write_bytes(ACTOR.format(id="wide").encode("utf-16"))
+    return ["entries/actors/wide.yaml:1: E001 bytes that are not UTF-8 (byte 0xff); save the file as UTF-8"]
+
+
+def byte_order_mark(root: Path) -> list[str]:
+    (root / "entries/actors/marked.yaml").write_bytes(b"\xef\xbb\xbf" + ACTOR.format(id="marked").encode())
+    return ["entries/actors/marked.yaml:1: E001 file starts with a byte-order mark; save it as UTF-8 without BOM"]
+
+
+def crlf(root: Path) -> list[str]:
+    (root / "entries/actors/windows.yaml").write_bytes(ACTOR.format(id="windows").replace("\n", "\r\n").encode())
+    return ["entries/actors/windows.yaml:1: E001 Windows (CRLF) or CR line ends; save the file with Unix (LF) line ends"]
+
+
+def nul_byte(root: Path) -> list[str]:
+    (root / "entries/actors/nul-byte.yaml").write_bytes(ACTOR.format(id="nul-byte").replace("Someone", "Some\0one").encode())
+    return ["entries/actors/nul-byte.yaml:2: E001 invisible character U+0000, which YAML refuses or reads as a line break; remove it"]
+
+
+def line_separator(root: Path) -> list[str]:
+    (root / "entries/actors/separated.yaml").write_text(ACTOR.format(id="separated") + "aliases: [\"a\u2028b\"]\n", encoding="utf-8")
+    return ["entries/actors/separated.yaml:5: E001 invisible character U+2028, which YAML refuses or reads as a line break; remove it"]
+
+
+def empty_file(root: Path) -> list[str]:
+    (root / "entries/actors/nothing.yaml").write_bytes(b"")
+    return ["entries/actors/nothing.yaml:1: E006 file is empty; an entry is a mapping of fields"]
+
+
+def deep_flow_nesting(root: Path) -> list[str]:
+    # Deep enough to overflow the C stack of a recursive parser.
+    (root / "entries/actors/abyss.yaml").write_text(ACTOR.format(id="abyss") + "aliases: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    return ["entries/actors/abyss.yaml:5: E005 nesting deeper than 32 levels"]
+
+
+def case_only_collision(root: Path) -> list[str]:
+    (root / "entries/actors/putin.yaml").write_text(ACTOR.format(id="putin"))
+    (root / "entries/actors/Putin.yaml").write_text(ACTOR.format(id="putin"))
+    return ["entries/actors/Putin.yaml:1: E107 id 'putin' does not match the file name 'Putin.yaml'",
+            "entries/actors/Putin.yaml:1: E108 id 'putin' is already used by entries/actors/putin.yaml"]
+
+
+def upper_case_id_and_file(root: Path) -> list[str]:
+    (root / "entries/actors/putin.yaml").write_text(ACTOR.format(id="putin"))
+    (root / "entries/actors/Putin.yaml").write_text(ACTOR.format(id="Putin"))
+    return ["entries/actors/Putin.yaml:1: E106 'id': 'Putin' is not a valid id: use lower-case ASCII letters, digits and single hyphens",
+            "entries/actors/Putin.yaml:1: E108 id 'Putin' is already used by entries/actors/putin.yaml"]
+
+
+def symlink_outside(root: Path) -> list[str]:
+    outside = root.parent / "outside.yaml"
+    outside.write_text(ACTOR.format(id="passwd"))
+    (root / "entries/actors/passwd.yaml").symlink_to(outside)
+    return ["entries/actors/passwd.yaml:1: E010 symbolic link that points outside entries/; entries must be regular files"]
+
+
+def symlink_folder_outside(root: Path) -> list[str]:
+    outside = root.parent / "elsewhere"
+    outside.mkdir()
+    (outside / "smuggled.yaml").write_text(ACTOR.format(id="smuggled"))
+    (root / "entries/actors/elsewhere").symlink_to(outside, target_is_directory=True)
+    return ["entries/actors/elsewhere:1: E010 symbolic link that points outside entries/; entries must be regular files"]
+
+
+def symlink_loop(root: Path) -> list[str]:
+    (root / "entries/actors/loop.yaml").symlink_to("loop.yaml")
+    return ["entries/actors/loop.yaml:1: E010 symbolic link that loops; entries must be regular files"]
+
+
+def control_character_in_file_name(root: Path) -> list[str]:
+    (root / "entries/actors/two\nlines.yaml").write_text(ACTOR.format(id="two-lines"))
+    return ["entries/actors/two\\nlines.yaml:1: E010 file name contains control characters; rename it to <id>.yaml"]
+
+
+def three_narrative_cycle(root: Path) -> list[str]:
+    for name, parent in (("ring-a", "ring-b"), ("ring-b", "ring-c"), ("ring-c", "ring-a")):
+        (root / f"entries/narratives/{name}.yaml").write_text(
+            f"id: {name}\ntitle: {name}\nsummary: One of three.\nparent: {parent}\nexplainer: Round [@report-a].\nsources: [report-a]\n")
+    return ["entries/narratives/ring-a.yaml:4: E203 parent narratives form a cycle: ring-a -> ring-b -> ring-c -> ring-a",
+            "entries/narratives/ring-b.yaml:4: E203 parent narratives form a cycle: ring-b -> ring-c -> ring-a -> ring-b",
+            "entries/narratives/ring-c.yaml:4: E203 parent narratives form a cycle: ring-c -> ring-a -> ring-b -> ring-c"]
+
+
+MADE = [ten_megabytes, latin1_bytes, utf16, byte_order_mark, crlf, nul_byte, line_separator, empty_file,
+        deep_flow_nesting, case_only_collision, upper_case_id_and_file, symlink_outside, symlink_folder_outside,
+        symlink_loop, control_character_in_file_name, three_narrative_cycle]
+
+
+@pytest.mark.parametrize("make", MADE, ids=[m.__name__ for m in MADE])
+def test_made_hostile_case_is_refused_and_pages_survive(make, built_copy):
+    root, pages = built_copy
+    expected = make(root)
+    assert_refused(root, pages, expected)
+
+
+def test_file_system_is_case_sensitive_here(tmp_path):
+    # The case-collision cases need two files that differ only in case.
+    (tmp_path / "a.yaml").write_text("1")
+    (tmp_path / "A.yaml").write_text("2")
+    assert len(list(tmp_path.iterdir())) == 2
