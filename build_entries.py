@@ -129,16 +129,31 @@ def main(argv=None) -> int:
 
 # -- MkDocs hook -------------------------------------------------------------
 
+def _site_entries_root(config) -> Path:
+    # Entries live beside mkdocs.yml, so a test or benchmark site with its own
+    # config builds its own entries; KB_ROOT overrides that.
+    site_root = Path(config.config_file_path).resolve().parent if config.config_file_path else ROOT
+    return Path(os.environ.get("KB_ROOT") or site_root)
+
+
+def on_pre_build(config):
+    """Fails on bad entries before MkDocs empties the site folder, so the last good site stays."""
+    from mkdocs.exceptions import PluginError
+
+    result = pipeline.check(_site_entries_root(config))
+    if not result.ok:
+        for diagnostic in result.diagnostics:
+            log.error(str(diagnostic))
+        raise PluginError(f"entries: {result.summary()}; run `python build_entries.py check`; site folder left as it was")
+
+
 def on_files(files, config):
     """Adds the generated pages to the site, in memory."""
     from mkdocs.exceptions import PluginError
     from mkdocs.structure.files import File
 
-    # Entries live beside mkdocs.yml, so a test or benchmark site with its own
-    # config builds its own entries; KB_ROOT overrides that.
-    site_root = Path(config.config_file_path).resolve().parent if config.config_file_path else ROOT
-    result = pipeline.check(Path(os.environ.get("KB_ROOT") or site_root))
-    if not result.ok:
+    result = pipeline.check(_site_entries_root(config))
+    if not result.ok:  # changed since on_pre_build
         for diagnostic in result.diagnostics:
             log.error(str(diagnostic))
         raise PluginError(f"entries: {result.summary()}; run `python build_entries.py check`")

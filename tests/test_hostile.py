@@ -447,3 +447,19 @@ def test_file_system_is_case_sensitive_here(tmp_path):
     (tmp_path / "a.yaml").write_text("1")
     (tmp_path / "A.yaml").write_text("2")
     assert len(list(tmp_path.iterdir())) == 2
+
+
+# -- the MkDocs build: a hostile entry fails it and the last good site stays ----------
+
+def test_mkdocs_build_with_a_hostile_entry_fails_and_keeps_the_last_site(tmp_path):
+    root = site_copy(tmp_path / "kb")
+    site = tmp_path / "site"
+    first = mkdocs_build(root, site)
+    assert first.returncode == 0, first.stderr[-3000:]
+    before = snapshot(site)
+    (root / "entries/actors/intruder.yaml").write_text(ACTOR.format(id="intruder").replace("Somebody.", "<script>alert(1)</script>"))
+    second = mkdocs_build(root, site)
+    assert second.returncode != 0
+    assert "entries/actors/intruder.yaml:4: E301 'description' contains raw HTML (<script>); use Markdown instead" in second.stderr
+    assert "Traceback" not in second.stderr
+    assert snapshot(site) == before
