@@ -21,8 +21,17 @@ $(STAMP): requirements.txt requirements-dev.txt requirements.lock
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
+# Builds into a fresh folder and swaps it in only when the build succeeds, so a
+# failed build (a bad entry, a broken link) leaves the last good site in place.
+# SITE and MKDOCS_CONFIG let the tests build a fixture site the same way.
+SITE ?= site
+MKDOCS_CONFIG ?= mkdocs.yml
 build: $(STAMP)
-	$(BIN)/mkdocs build --strict
+	rm -rf "$(abspath $(SITE)).new" "$(abspath $(SITE)).old"
+	$(BIN)/mkdocs build --strict -f "$(MKDOCS_CONFIG)" -d "$(abspath $(SITE)).new"
+	if [ -d "$(abspath $(SITE))" ]; then mv "$(abspath $(SITE))" "$(abspath $(SITE)).old"; fi
+	mv "$(abspath $(SITE)).new" "$(abspath $(SITE))"
+	rm -rf "$(abspath $(SITE)).old"
 
 check: $(STAMP)
 	$(BIN)/python build_entries.py check

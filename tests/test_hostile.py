@@ -463,3 +463,30 @@ def test_mkdocs_build_with_a_hostile_entry_fails_and_keeps_the_last_site(tmp_pat
     assert "entries/actors/intruder.yaml:4: E301 'description' contains raw HTML (<script>); use Markdown instead" in second.stderr
     assert "Traceback" not in second.stderr
     assert snapshot(site) == before
+
+
+def make_build(root: Path, site: Path) -> subprocess.CompletedProcess:
+    # -o: never reinstall the virtualenv from inside a test.
+    return subprocess.run(["make", "-C", str(ROOT), "-o", ".venv/.installed", "build",
+                           f"SITE={site}", f"MKDOCS_CONFIG={root / 'mkdocs.yml'}"],
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_make_build_swaps_in_a_new_site_only_when_the_build_succeeds(tmp_path):
+    root = site_copy(tmp_path / "kb")
+    site = tmp_path / "site"
+    first = make_build(root, site)
+    assert first.returncode == 0, first.stderr[-3000:]
+    before = snapshot(site)
+    assert "index.html" in before
+    # A broken link fails the strict build after MkDocs has started writing.
+    (root / "docs" / "index.md").write_text("# Home\n\n[gone](missing-page.md)\n", encoding="utf-8")
+    second = make_build(root, site)
+    assert second.returncode != 0
+    assert "missing-page.md" in second.stderr
+    assert snapshot(site) == before
+    (root / "docs" / "index.md").write_text("# Home again\n", encoding="utf-8")
+    third = make_build(root, site)
+    assert third.returncode == 0, third.stderr[-3000:]
+    assert "Home again" in (site / "index.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kb", "site"]
