@@ -115,19 +115,28 @@ def traffic() -> Traffic:
     return Traffic()
 
 
-@pytest.fixture
-def page(browser, base_url, traffic):
+def watched_page(browser, base_url, traffic, **options):
     """A fresh page on the served site; the test fails if it erred or left localhost."""
     context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900},
-                                  service_workers="block")
+                                  service_workers="block", **options)
     record(context, traffic)
     context.set_default_timeout(10_000)
-    tab = context.new_page()
-    yield tab
+    yield context.new_page()
     context.close()
     problems = traffic.problems()
     if problems:
         pytest.fail("\n".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def page(browser, base_url, traffic):
+    yield from watched_page(browser, base_url, traffic)
+
+
+@pytest.fixture
+def page_without_js(browser, base_url, traffic):
+    """The same, for a reader who has switched JavaScript off."""
+    yield from watched_page(browser, base_url, traffic, java_script_enabled=False)
 
 
 @pytest.fixture(scope="session")

@@ -60,7 +60,8 @@ KEY_PAGES = [HOME, NARRATIVE, ACTOR, INCIDENT, DEBUNK, TIMELINE]
 def test_key_page_loads_without_errors_or_outside_requests(page, traffic, path):
     open_page(page, path)
     page.locator("article h1").wait_for()
-    assert traffic.problems() == []
+    problems = traffic.problems()
+    assert not problems, "\n".join(problems)
     assert traffic.requests, "the page made no request at all"
 
 
