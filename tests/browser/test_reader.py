@@ -36,8 +36,9 @@ def test_search_finds_the_entry(page, query, expected, within):
     ("authorship", DEBUNK, "Debunk"),
     ("continuous chain of Russian cities", "incidents/limonov-2016-ideal-russia/", "Incident"),
 ])
-def test_a_search_result_says_what_kind_of_entry_it_is(page, query, expected, kind):
+def test_a_search_result_says_what_kind_of_entry_it_is(page, screenshot_dir, query, expected, kind):
     results = {result["path"]: result["text"] for result in search(page, query)}
+    page.screenshot(path=screenshot_dir / f"search-{kind.lower()}.png")
     assert expected in results, f"{query!r} -> {list(results)[:8]}"
     assert kind in results[expected].split(), results[expected]
 
