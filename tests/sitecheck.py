@@ -20,7 +20,10 @@ class PageParser(HTMLParser):
         attrs = dict(attrs)
         if attrs.get("id"):
             self.ids.add(attrs["id"])
-        if tag == "a" and attrs.get("href") is not None:
+        # Material renders shadow tags (the entry's kind) as hidden links to tags
+        # that the tags index leaves out on purpose; no reader can follow them.
+        hidden = "md-tag-shadow" in (attrs.get("class") or "")
+        if tag == "a" and attrs.get("href") is not None and not hidden:
             self.links.append(attrs["href"])
 
     def handle_data(self, data):
