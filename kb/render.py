@@ -167,7 +167,8 @@ class Renderer:
         template = self.env.get_template(f"{entry.kind.name}.md.j2")
         return template.render(entry=entry, view=view, root=root, cite=cites,
                                kind_label=KIND_LABELS[entry.kind.name], title=entry.title,
-                               description=description_of(entry), tags=self._tags(entry),
+                               description=description_of(entry), tags=entry.get("tags") or [],
+                               search_tags=[KIND_LABELS[entry.kind.name], *(entry.get("tags") or [])],
                                corrections=self._corrections(entry, cites),
                                map=reader.map_block(self.graph, entry),
                                citation=reader.citation(entry, self.site, self.history),
@@ -189,11 +190,6 @@ class Renderer:
         return self.env.get_template("corrections.md.j2").render(
             items=items, cite=cites, corrections=[], title="Corrections", tags=[],
             description="What was corrected in published entries, and when, newest first.")
-
-    def _tags(self, entry: Entry) -> list[str]:
-        # The kind leads as a shadow tag (mkdocs.yml): hidden on the page and the tags
-        # index, but shown on the entry's search results, which name no kind otherwise.
-        return [KIND_LABELS[entry.kind.name], *(entry.get("tags") or [])]
 
     def _corrections(self, entry: Entry, cites: Citations) -> list[dict]:
         dated = sorted(entry.get("corrections") or [], key=lambda c: parse_date(c["date"]))
