@@ -470,7 +470,8 @@ def test_pages_workflow_publishes_the_built_site_from_main():
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
     assert upload["with"]["path"] == "site"
     assert any(s.get("uses", "").startswith("actions/deploy-pages") for s in steps)
-    assert "make build" in [s.get("run", "") for s in steps]
+    build = next(s for s in steps if s.get("run") == "make build")
+    assert "steps.pages.outputs.base_url" in build["env"]["KB_SITE_URL"]  # mkdocs.yml reads site_url from it
 
 
 def test_pull_request_template_has_a_checklist():
