@@ -187,6 +187,9 @@ class EntryChecker:
             yield from self._missing(field, "", line)
         for index, item in enumerate(value):
             item_path = f"{path}[{index + 1}]"
+            if item is None or item == "":
+                yield value.line_of(index), "E102", f"'{item_path}' is empty; fill it in or remove the '-' line"
+                continue
             yield from self._value(field.items, item, value.line_of(index), item_path, None)
 
     def _object(self, field, value, line, path, parent):
