@@ -143,3 +143,13 @@ def test_screenshot(page, screenshot_dir, name, path):
     page.screenshot(path=screenshot_dir / f"{name}.png")
     page.screenshot(path=screenshot_dir / f"{name}-full.png", full_page=True)
     assert (screenshot_dir / f"{name}.png").stat().st_size > 10_000
+
+
+def test_print_shows_the_page_and_its_sources_without_navigation(page):
+    open_page(page, NARRATIVE)
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-tabs", ".md-sidebar--primary", ".md-footer"):
+        assert not page.locator(chrome).first.is_visible(), f"{chrome} is printed"
+    assert page.locator("article h1").is_visible()
+    assert page.locator("#sources").is_visible()
+    assert page.locator("#ref-1").is_visible()
