@@ -229,7 +229,9 @@ def parse(text: str):
             if exc.context_mark and mark and exc.context_mark.line != mark.line:
                 # An unclosed quote or bracket is found only at the end: say where it opened.
                 detail += f" (it opened at line {exc.context_mark.line + 1})"
-            raise LoadProblem(mark.line + 1 if mark else 1, "E002", f"YAML syntax error: {detail}") from None
+            # At the end of the file libyaml points one line past the last one.
+            line = min(mark.line + 1, len(text.splitlines()) or 1) if mark else 1
+            raise LoadProblem(line, "E002", f"YAML syntax error: {detail}") from None
         except yaml.YAMLError as exc:
             raise LoadProblem(1, "E002", f"YAML syntax error: {exc}") from None
         if root is None:
