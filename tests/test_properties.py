@@ -47,7 +47,8 @@ def acceptable(text: str) -> bool:
             and not CITATION.search(text))
 
 
-plain_lines = st.text(characters, min_size=1, max_size=40).filter(acceptable)
+# A line ending in '<' would open a tag with the next paragraph's first letter.
+plain_lines = st.text(characters, min_size=1, max_size=40).filter(lambda t: acceptable(t) and not re.search(r"<\s*/?\s*$", t))
 
 
 @st.composite
