@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
@@ -25,9 +26,14 @@ def entry_path(entry: Entry) -> str:
     return f"{entry.kind.folder}/{entry.id}/"
 
 
+# attr_list values are double-quoted, so no quotes or braces; and Markdown reads
+# the line before attr_list does, so no brackets or other inline markup either,
+# or '[x](javascript:...)' in a platform would become a link.
+_NOT_IN_ATTRIBUTE = re.compile(r'["{}\[\]()<>`*_\\!&]')
+
+
 def _data_attribute(value: str) -> str:
-    # attr_list values are double-quoted: keep them free of quotes and braces.
-    return " ".join(str(value).replace('"', "").replace("{", "").replace("}", "").split())
+    return " ".join(_NOT_IN_ATTRIBUTE.sub("", str(value)).split())
 
 
 def timeline_view(graph: Graph, root: str, period) -> dict:

@@ -490,3 +490,34 @@ def test_make_build_swaps_in_a_new_site_only_when_the_build_succeeds(tmp_path):
     assert third.returncode == 0, third.stderr[-3000:]
     assert "Home again" in (site / "index.html").read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kb", "site"]
+
+
+def test_pages_rendered_without_the_check_are_still_inert(tmp_path):
+    """Defence in depth: the payloads check refuses are rendered inert too."""
+    import datetime as dt
+
+    import markdown
+    import yaml
+
+    from kb.model import load_all
+    from kb.validate import check_entries
+
+    root = site_copy(tmp_path / "kb")
+    InjectionRun(root)
+    entries, _problems = load_all(root / "entries", SCHEMA)
+    _refused, references = check_entries(entries, SCHEMA, dt.date.today())
+    as_if_clean = pipeline.CheckResult(entries, [], references, root)
+    pages = pipeline.generate(as_if_clean, history={})[1]
+    found = {}
+    for name, text in pages.items():
+        if not name.endswith(".md"):
+            continue
+        front, body = text[4:].split("\n---\n", 1) if text.startswith("---\n") else ("", text)
+        meta = yaml.safe_load(front) or {}
+        # The theme prints these two into the head without escaping.
+        head = f'<title>{meta.get("title", "")}</title><meta name="description" content="{meta.get("description", "")}">'
+        html = markdown.markdown(body, extensions=["admonition", "attr_list", "tables", "toc"])
+        result = audit(head + html)
+        if result.problems or result.scripts:
+            found[name] = result.problems + [str(s)[:80] for s in result.scripts]
+    assert found == {}
