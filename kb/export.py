@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from .link import PUSHING_ROLES, Graph, chronological
+from .link import Graph
 from .model import Entry
 
 COLUMNS = ("narrative", "actor", "incident", "debunk")

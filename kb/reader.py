@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import jinja2
 from markupsafe import Markup

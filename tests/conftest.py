@@ -30,3 +30,14 @@ def kb_copy(tmp_path) -> Path:
     target = tmp_path / "kb"
     shutil.copytree(KB_FIXTURE, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory) -> Path:
+    """The fixture knowledge base built once with `mkdocs build --strict`."""
+    from sitecheck import build_site
+
+    out = tmp_path_factory.mktemp("fixture-site")
+    result = build_site(KB_FIXTURE / "mkdocs.yml", out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out

@@ -19,20 +19,12 @@ from conftest import KB_FIXTURE, ROOT, run_cli
 from kb import pipeline
 from kb.history import entry_history
 from kb.schema import load_schema
-from sitecheck import build_site, parse
+from sitecheck import parse
 
 A = "{http://www.w3.org/2005/Atom}"
 SCHEMA = load_schema()
 KINDS = list(SCHEMA.kinds.values())
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
-
-
-@pytest.fixture(scope="session")
-def fixture_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("export-fixture-site")
-    result = build_site(KB_FIXTURE / "mkdocs.yml", out)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return out
 
 
 @pytest.fixture(scope="session")
@@ -229,6 +221,8 @@ def test_every_page_announces_the_feed(fixture_site):
     assert len(pages) > 10
     for page in pages:
         html = page.read_text(encoding="utf-8")
+        if 'http-equiv="refresh"' in html:  # a former id's redirect, not a page to read
+            continue
         match = re.search(r'<link rel="alternate" type="application/atom\+xml"[^>]*href="([^"]+)"', html)
         assert match, page
         assert (page.parent / match.group(1)).resolve() == (fixture_site / "feed.xml").resolve()

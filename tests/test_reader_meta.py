@@ -8,16 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import KB_FIXTURE
-from sitecheck import build_site, parse
+from sitecheck import parse
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("meta-site")
-    result = build_site(KB_FIXTURE / "mkdocs.yml", out)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return out
+def site(fixture_site) -> Path:
+    return fixture_site
 
 
 def html_of(site: Path, page: str) -> str:

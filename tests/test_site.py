@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import KB_FIXTURE, ROOT
+from conftest import ROOT
 from sitecheck import broken_links, build_site, parse, site_paths
 
 
@@ -15,14 +15,6 @@ def real_site(tmp_path_factory) -> Path:
     result = build_site(ROOT / "mkdocs.yml", out)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "WARNING" not in result.stderr
-    return out
-
-
-@pytest.fixture(scope="session")
-def fixture_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("fixture-site")
-    result = build_site(KB_FIXTURE / "mkdocs.yml", out)
-    assert result.returncode == 0, result.stderr[-3000:]
     return out
 
 
