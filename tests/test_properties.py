@@ -188,8 +188,8 @@ def test_random_valid_sets_build_with_every_link_resolving_deterministically(fil
         write(root, files)
         result = pipeline.check(root)
         assert result.ok, [str(d) for d in result.diagnostics]
-        pages = pipeline.generate(result)[1]
-        again = pipeline.generate(pipeline.check(root))[1]
+        pages = pipeline.generate(result, history={})[1]
+        again = pipeline.generate(pipeline.check(root), history={})[1]
     entry_pages = {f"{rel.split('/')[1]}/{rel.split('/')[2][:-5]}.md" for rel in files}
     assert entry_pages <= set(pages)
     assert unresolved_links(pages) == []
