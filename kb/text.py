@@ -57,6 +57,8 @@ def neutralise(text: str) -> str:
     """
     # '{' starts attribute lists, which could add event handlers to elements.
     text = text.replace("<", "&lt;").replace("{", "\\{")
+    # A '!' right before a citation would turn its numbered link into an image.
+    text = text.replace("![@", "\\![@")
     for pattern in (LINK_TARGET, REFERENCE_DEF):
         text = pattern.sub(_disarm, text)
     return text

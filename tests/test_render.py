@@ -114,3 +114,13 @@ class Attributes(HTMLParser):
     def handle_starttag(self, tag, attrs):
         self.tags.add(tag)
         self.found.extend((k, v or "") for k, v in attrs)
+
+
+def test_exclamation_before_a_citation_stays_text(kb_copy):
+    path = kb_copy / "entries/narratives/variant.yaml"
+    path.write_text(path.read_text().replace("explainer: The variant adds a twist [@post-b].",
+                                             "explainer: The variant adds a twist![@post-b]"))
+    page = generate(kb_copy)["narratives/variant.md"]
+    html = markdown.markdown(page.split("\n---\n", 1)[1], extensions=["attr_list", "admonition", "tables"])
+    assert "<img" not in html
+    assert 'twist!<a href="#ref-1">[1]</a>' in html
