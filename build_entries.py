@@ -23,6 +23,7 @@ if str(ROOT) not in sys.path:  # MkDocs loads this file as a hook, not as a scri
     sys.path.insert(0, str(ROOT))
 
 from kb import pipeline  # noqa: E402
+from kb.site import DEFAULT_NAME  # noqa: E402
 
 PAGES_DIR = ROOT / "build" / "pages"
 log = logging.getLogger("mkdocs.hooks.build_entries")
@@ -42,11 +43,19 @@ def command_check(args) -> int:
     return 0 if result.ok else 1
 
 
-def command_build(args) -> int:
+def clean_check(args, nothing: str) -> pipeline.CheckResult | None:
+    """The check result if clean; otherwise prints the problems and returns None."""
     result = pipeline.check(args.root)
-    if not result.ok:
-        print_diagnostics(result, args.github)
-        print("no pages written")
+    if result.ok:
+        return result
+    print_diagnostics(result, args.github)
+    print(f"no {nothing} written")
+    return None
+
+
+def command_build(args) -> int:
+    result = clean_check(args, "pages")
+    if result is None:
         return 1
     _graph, pages = pipeline.generate(result)
     written, removed = pipeline.write_pages(pages, args.out)
@@ -63,19 +72,15 @@ def command_new(args) -> int:
 
 def command_export(args) -> int:
     from kb import export
+    from kb.history import entry_history
     from kb.site import Site
 
-    result = pipeline.check(args.root)
-    if not result.ok:
-        print_diagnostics(result, args.github)
-        print("no data written")
+    result = clean_check(args, "data")
+    if result is None:
         return 1
-    from kb.history import entry_history
-
-    history = entry_history(args.root)
-    graph, _pages = pipeline.generate(result, history=history)
     site = Site(name=args.site_name, url=args.site_url)
-    files = {k: v for k, v in export.site_files(graph, history, site).items() if not k.endswith(".md")}
+    all_files = export.site_files(pipeline.graph_of(result), result.schema, entry_history(args.root), site)
+    files = {k: v for k, v in all_files.items() if not k.endswith(".md")}
     written = export.write_files(files, args.out)
     print(f"{len(files)} data files in {args.out}: {written} written, {len(files) - written} unchanged")
     return 0
@@ -112,7 +117,7 @@ def parse_args(argv):
     exporter = sub.add_parser("export", help="write the open data files (data/, feed.xml) to a folder")
     exporter.add_argument("--out", type=Path, required=True)
     exporter.add_argument("--site-url", default=None, help="the site's public address, for absolute links")
-    exporter.add_argument("--site-name", default="Kazakhstan Disinformation Knowledge Base", help=argparse.SUPPRESS)
+    exporter.add_argument("--site-name", default=DEFAULT_NAME, help=argparse.SUPPRESS)
     schemas = sub.add_parser("schemas", help="regenerate the editors' JSON Schemas in schema/json/")
     schemas.add_argument("--check", action="store_true", help="only report files that are out of date")
     args = parser.parse_args(argv)
@@ -128,6 +133,9 @@ def main(argv=None) -> int:
 
 
 # -- MkDocs hook -------------------------------------------------------------
+
+CHECKED = "kb_checked_entries"
+
 
 def _site_entries_root(config) -> Path:
     # Entries live beside mkdocs.yml, so a test or benchmark site with its own
@@ -145,6 +153,9 @@ def on_pre_build(config):
         for diagnostic in result.diagnostics:
             log.error(str(diagnostic))
         raise PluginError(f"entries: {result.summary()}; run `python build_entries.py check`; site folder left as it was")
+    # Kept on this build's own config (a new one each rebuild), so on_files
+    # publishes what was checked without reading the entries twice.
+    config[CHECKED] = result
 
 
 def on_files(files, config):
@@ -152,11 +163,7 @@ def on_files(files, config):
     from mkdocs.exceptions import PluginError
     from mkdocs.structure.files import File
 
-    result = pipeline.check(_site_entries_root(config))
-    if not result.ok:  # changed since on_pre_build
-        for diagnostic in result.diagnostics:
-            log.error(str(diagnostic))
-        raise PluginError(f"entries: {result.summary()}; run `python build_entries.py check`")
+    result = config[CHECKED]
     from kb.site import Site
 
     site = Site(name=config.site_name, url=config.site_url or None, directory_urls=config.use_directory_urls)

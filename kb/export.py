@@ -230,12 +230,10 @@ def export_files(graph: Graph, schema: Schema, history: dict[str, Dates], site: 
     return dict(sorted(files.items()))
 
 
-def site_files(graph: Graph, history: dict[str, Dates], site: Site) -> dict[str, str]:
+def site_files(graph: Graph, schema: Schema, history: dict[str, Dates], site: Site) -> dict[str, str]:
     """What the site publishes besides the entry pages: data files, feed, columns page."""
     from . import datapackage
-    from .schema import load_schema
 
-    schema = load_schema()
     files = export_files(graph, schema, history, site)
     files["data/columns.md"] = datapackage.columns_page(schema)
     return files

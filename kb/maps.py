@@ -23,15 +23,20 @@ LABEL_CHARS = 30
 @dataclass(frozen=True)
 class Node:
     kind: str
+    folder: str
     id: str
     title: str
     focus: bool = False
 
 
+def _node(entry: Entry, focus: bool = False) -> Node:
+    return Node(entry.kind.name, entry.kind.folder, entry.id, entry.title, focus)
+
+
 def neighbourhood(graph: Graph, entry: Entry) -> tuple[list[Node], list[tuple[Node, Node]]]:
     """The entry, the entries one step away, and the edges from the entry to them."""
-    center = Node(entry.kind.name, entry.id, entry.title, focus=True)
-    neighbours = [Node(e.kind.name, e.id, e.title) for e in _neighbour_entries(graph, entry)]
+    center = _node(entry, focus=True)
+    neighbours = [_node(e) for e in _neighbour_entries(graph, entry)]
     unique = list(dict.fromkeys(n for n in neighbours if (n.kind, n.id) != (center.kind, center.id)))
     return [center, *unique], [(center, n) for n in unique]
 
@@ -58,11 +63,11 @@ def _neighbour_entries(graph: Graph, entry: Entry) -> list[Entry]:
 
 def overview(graph: Graph) -> tuple[list[Node], list[tuple[Node, Node]]]:
     """All narratives and the actors who pushed them, linked where they did."""
-    narratives = [Node("narrative", n.id, n.title) for n in graph.all("narrative")]
+    narratives = [_node(n) for n in graph.all("narrative")]
     actors, edges = {}, []
     for narrative in narratives:
         for actor, _count in graph.actors_behind(narrative.id):
-            node = actors.setdefault(actor.id, Node("actor", actor.id, actor.title))
+            node = actors.setdefault(actor.id, _node(actor))
             edges.append((narrative, node))
     return narratives + sorted(actors.values(), key=lambda n: n.title.lower()), edges
 
@@ -72,11 +77,11 @@ def _label(title: str) -> str:
 
 
 def _href(node: Node, root: str) -> str:
-    return f"{root}{node.kind}s/{node.id}/"
+    return f"{root}{node.folder}/{node.id}/"
 
 
-def svg(nodes: list[Node], edges: list[tuple[Node, Node]], title: str, root: str) -> str:
-    """Lays the nodes out in kind columns and returns the SVG markup."""
+def svg(nodes: list[Node], edges: list[tuple[Node, Node]], title: str, root: str) -> ET.Element:
+    """Lays the nodes out in kind columns and returns the SVG element."""
     columns = [k for k in COLUMNS if any(n.kind == k for n in nodes)]
     placed: dict[Node, tuple[float, float]] = {}
     hidden: dict[str, int] = {}
@@ -116,16 +121,16 @@ def svg(nodes: list[Node], edges: list[tuple[Node, Node]], title: str, root: str
         ET.SubElement(link, "title").text = f"{node.kind.capitalize()}: {node.title}"
         ET.SubElement(link, "rect", {"x": str(x), "y": str(y), "width": str(BOX_W), "height": str(BOX_H), "rx": "6"})
         ET.SubElement(link, "text", {"x": str(x + 8), "y": str(y + BOX_H / 2 + 5)}).text = _label(node.title)
-    return ET.tostring(root_el, encoding="unicode")
+    return root_el
 
 
-def entry_map(graph: Graph, entry: Entry, root: str) -> str | None:
+def entry_map(graph: Graph, entry: Entry, root: str) -> ET.Element | None:
     nodes, edges = neighbourhood(graph, entry)
     if len(nodes) < 2:
         return None
     return svg(nodes, edges, f"Map of the entries connected to {entry.title}", root)
 
 
-def overview_map(graph: Graph, root: str) -> str:
+def overview_map(graph: Graph, root: str) -> ET.Element:
     nodes, edges = overview(graph)
     return svg(nodes, edges, "Map of all narratives and the actors who spread them", root)

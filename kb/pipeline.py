@@ -22,6 +22,7 @@ class CheckResult:
     diagnostics: list[Diagnostic]
     references: dict = field(default_factory=dict)
     root: Path | None = None
+    schema: Schema | None = None  # the schema the entries were checked against
 
     @property
     def ok(self) -> bool:
@@ -41,7 +42,14 @@ def check(root: Path, schema: Schema | None = None, today: dt.date | None = None
     schema = schema or load_schema()
     entries, diagnostics = load_all(root / "entries", schema)
     found, references = check_entries(entries, schema, today or dt.date.today())
-    return CheckResult(entries, sorted_unique(diagnostics + found), references, root)
+    return CheckResult(entries, sorted_unique(diagnostics + found), references, root, schema)
+
+
+def graph_of(result: CheckResult) -> Graph:
+    """Links the entries of a clean check result."""
+    if not result.ok:
+        raise ValueError("cannot link entries with problems")
+    return link(result.entries, result.references)
 
 
 def generate(result: CheckResult, schema: Schema | None = None, site: Site | None = None,
@@ -52,10 +60,8 @@ def generate(result: CheckResult, schema: Schema | None = None, site: Site | Non
     read from git (kb/history.py). Pass {} for output that does not depend
     on the repository's history, as the golden tests do.
     """
-    if not result.ok:
-        raise ValueError("cannot generate pages from entries with problems")
-    schema = schema or load_schema()
-    graph = link(result.entries, result.references)
+    schema = schema or result.schema or load_schema()
+    graph = graph_of(result)
     if history is None:
         history = entry_history(result.root) if result.root is not None else {}
     return graph, Renderer(graph, schema, site=site, history=history).pages()
@@ -86,5 +92,5 @@ def publish(result: CheckResult, site: Site, templates: Path | None = None) -> d
     history = entry_history(result.root) if result.root is not None else {}
     graph, files = generate(result, site=site, history=history)
     files.update(reader.redirect_pages(graph, templates or TEMPLATES))
-    files.update(export.site_files(graph, history, site))
+    files.update(export.site_files(graph, result.schema or load_schema(), history, site))
     return files

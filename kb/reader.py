@@ -1,5 +1,5 @@
-"""Reader features computed from the graph: the timeline, maps, citations,
-ClaimReview metadata and redirects for former ids.
+"""Reader features computed from the graph: maps, citations, ClaimReview
+metadata and redirects for former ids.
 
 Like kb/render.py these build views; the templates lay them out.
 """
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
@@ -16,63 +15,24 @@ from markupsafe import Markup
 
 from . import maps
 from .dates import parse_date
-from .link import Graph, chronological, incident_date
+from .link import PUSHING_ROLES, Graph, chronological
 from .model import Entry
 from .site import Site
-
-
-def entry_path(entry: Entry) -> str:
-    """The entry's URL path under the site root, e.g. actors/vladimir-putin/."""
-    return f"{entry.kind.folder}/{entry.id}/"
-
-
-# attr_list values are double-quoted, so no quotes or braces; and Markdown reads
-# the line before attr_list does, so no brackets or other inline markup either,
-# or '[x](javascript:...)' in a platform would become a link.
-_NOT_IN_ATTRIBUTE = re.compile(r'["{}\[\]()<>`*_\\!&]')
-
-
-def _data_attribute(value: str) -> str:
-    return " ".join(_NOT_IN_ATTRIBUTE.sub("", str(value)).split())
-
-
-def timeline_view(graph: Graph, root: str, period) -> dict:
-    years: dict[int, list] = {}
-    for incident in chronological(graph.all("incident")):
-        actors = [graph.get("actor", a["actor"]) for a in incident.get("actors") or []]
-        narratives = [graph.get("narrative", n) for n in incident.get("narratives") or []]
-        item = {
-            "title": incident.title,
-            "url": Markup(f"{root}{incident.kind.folder}/{incident.id}.md"),
-            "date": period(incident),
-            "platform": incident.get("platform") or "",
-            "actors": [{"title": a.title, "url": Markup(f"{root}{a.kind.folder}/{a.id}.md")} for a in actors],
-            "narratives": [{"title": n.title, "url": Markup(f"{root}{n.kind.folder}/{n.id}.md")} for n in narratives],
-            "attrs": Markup(" ".join([
-                f'data-year="{incident_date(incident).year}"',
-                f'data-narratives="{" ".join(n.id for n in narratives)}"',
-                f'data-actors="{" ".join(a.id for a in actors)}"',
-                f'data-platform="{_data_attribute(incident.get("platform") or "")}"',
-            ])),
-        }
-        years.setdefault(incident_date(incident).year, []).append(item)
-    return {"years": sorted(years.items()), "total": len(graph.all("incident"))}
 
 
 def map_block(graph: Graph, entry: Entry) -> Markup | None:
     """The entry's neighbourhood map wrapped in a raw HTML block, or None."""
     svg = maps.entry_map(graph, entry, root="../../")
-    return _html_block(svg) if svg else None
+    return _html_block(svg) if svg is not None else None
 
 
 def overview_map_block(graph: Graph) -> Markup:
     return _html_block(maps.overview_map(graph, root="../"))
 
 
-def _html_block(svg: str) -> Markup:
+def _html_block(svg: ET.Element) -> Markup:
     wrapper = ET.Element("div", {"class": "kb-map"})
-    wrapper.append(ET.fromstring(svg))
-    ET.register_namespace("", "http://www.w3.org/2000/svg")
+    wrapper.append(svg)
     # One line, so Markdown keeps it as a single raw HTML block.
     return Markup(ET.tostring(wrapper, encoding="unicode").replace("\n", " "))
 
@@ -115,7 +75,7 @@ def claim_review(debunk: Entry, graph: Graph, site: Site, history: dict) -> str:
     incidents = chronological(graph.get("incident", i) for i in debunk.get("incidents") or [])
     first = incidents[0] if incidents else None
     authors = [graph.get("actor", a["actor"]) for a in (first.get("actors") or [])
-               if a["role"] in ("originator", "amplifier")] if first else []
+               if a["role"] in PUSHING_ROLES] if first else []
     item: dict = {"@type": "Claim"}
     if authors:
         item["author"] = [{"@type": "Person" if a["actor_type"] == "person" else "Organization", "name": a.title}

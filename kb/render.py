@@ -18,7 +18,7 @@ from .model import Entry
 from .schema import Schema
 from . import reader
 from .site import Site
-from .text import CITATION, escape_inline, link_target, neutralise, plain
+from .text import CITATION, attribute_value, escape_inline, link_target, neutralise, plain
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -151,7 +151,7 @@ class Renderer:
             out[f"{kind.folder}/index.md"] = self.index_page(kind.name)
         out["corrections.md"] = self.corrections_page()
         out["timeline.md"] = self.env.get_template("timeline.md.j2").render(
-            view=reader.timeline_view(self.graph, "", incident_period))
+            view=self._timeline_view())
         out["map.md"] = self.env.get_template("map.md.j2").render(
             map=reader.overview_map_block(self.graph),
             narratives=[link_to(n, "") for n in self.graph.all("narrative")],
@@ -300,6 +300,26 @@ class Renderer:
                 "cite": cites.cite_value(quote["source"])}
 
     # -- index views -----------------------------------------------------------
+
+    def _timeline_view(self) -> dict:
+        """Every incident by year, with the data attributes the timeline filters read."""
+        years: dict[int, list] = {}
+        for incident in chronological(self.graph.all("incident")):
+            actors = [self.graph.get("actor", a["actor"]) for a in incident.get("actors") or []]
+            narratives = [self.graph.get("narrative", n) for n in incident.get("narratives") or []]
+            year = incident_date(incident).year
+            years.setdefault(year, []).append(dict(
+                self._timeline_item(incident, ""),
+                actors=[link_to(a, "") for a in actors],
+                narratives=[link_to(n, "") for n in narratives],
+                attrs=Markup(" ".join([
+                    f'data-year="{year}"',
+                    f'data-narratives="{" ".join(n.id for n in narratives)}"',
+                    f'data-actors="{" ".join(a.id for a in actors)}"',
+                    f'data-platform="{attribute_value(incident.get("platform") or "")}"',
+                ])),
+            ))
+        return {"years": sorted(years.items()), "total": len(self.graph.all("incident"))}
 
     def _narrative_index_view(self) -> dict:
         g = self.graph

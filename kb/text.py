@@ -88,3 +88,14 @@ def link_target(url: str):
         return None
     encoded = str(url).replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
     return Markup(encoded)
+
+
+# attr_list values are double-quoted, so no quotes or braces; and Markdown reads
+# the line before attr_list does, so no brackets or other inline markup either,
+# or '[x](javascript:...)' in a platform would become a link.
+_NOT_IN_ATTRIBUTE = re.compile(r'["{}\[\]()<>`*_\\!&]')
+
+
+def attribute_value(value: str) -> str:
+    """Plain text made safe as a double-quoted attr_list value."""
+    return " ".join(_NOT_IN_ATTRIBUTE.sub("", str(value)).split())
