@@ -128,28 +128,26 @@ _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
 def _check_tree(root) -> None:
-    """Refuses aliases, custom tags and deep nesting before building values."""
+    """Refuses aliases and custom tags before building values (depth: _check_depth)."""
     seen: set[int] = set()
-    stack = [(root, 1, _line(root))]
+    stack = [(root, _line(root))]
     while stack:
-        node, depth, where = stack.pop()
+        node, where = stack.pop()
         if id(node) in seen:
             raise LoadProblem(where, "E004", "YAML anchors and aliases (&name, *name) are not allowed; write the value out")
         seen.add(id(node))
         if node.tag not in _ALLOWED_TAGS:
             raise LoadProblem(where, "E004", f"YAML tag '{node.tag}' is not allowed; use plain values")
-        if depth > MAX_DEPTH:
-            raise LoadProblem(where, "E005", f"nesting deeper than {MAX_DEPTH} levels")
         if isinstance(node, yaml.MappingNode):
             children = []
             for key_node, value_node in node.value:
-                children.append((key_node, depth + 1, _line(key_node)))
-                children.append((value_node, depth + 1, _line(key_node)))
+                children.append((key_node, _line(key_node)))
+                children.append((value_node, _line(key_node)))
             stack.extend(reversed(children))  # visit in document order
         elif isinstance(node, yaml.SequenceNode):
             # An alias item shares its node (and line) with the anchor, so
             # report items of a sequence at the line where the sequence's key is.
-            stack.extend(reversed([(item, depth + 1, where) for item in node.value]))
+            stack.extend(reversed([(item, where) for item in node.value]))
 
 
 def _line_at(raw: bytes, offset: int) -> int:
