@@ -17,7 +17,12 @@ class Entry:
 
     @property
     def id(self) -> str:
-        return self.data.get("id") if isinstance(self.data.get("id"), str) else Path(self.path).stem
+        return self.data.get("id") if isinstance(self.data.get("id"), str) else self.file_id
+
+    @property
+    def file_id(self) -> str:
+        """The id the file name gives: entries/<folder>/<file_id>.yaml."""
+        return Path(self.path).stem
 
     @property
     def title(self) -> str:

@@ -213,7 +213,7 @@ class EntryChecker:
 
     def _id_matches_file(self, entry: Entry):
         value = entry.data.get("id")
-        stem = entry.path.rsplit("/", 1)[-1].removesuffix(".yaml")
+        stem = entry.file_id
         if isinstance(value, str) and value != stem:
             yield entry.data.line_of("id"), "E107", f"id '{value}' does not match the file name '{stem}.yaml'"
         elif slug_problem(stem) and not isinstance(value, str):
@@ -262,7 +262,7 @@ def check_collection(entries: list[Entry], references: dict):
 
 
 def _named_after_id(entry: Entry) -> bool:
-    stem = entry.path.rsplit("/", 1)[-1].removesuffix(".yaml")
+    stem = entry.file_id
     return entry.data.get("id") == stem and slug_problem(stem) is None
 
 
