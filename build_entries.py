@@ -176,5 +176,18 @@ def on_files(files, config):
     return files
 
 
+def on_post_build(config):
+    """Indexes the built site for search (kb/search.py), on every build and rebuild."""
+    from mkdocs.exceptions import PluginError
+
+    from kb.search import SearchIndexError, index_site
+
+    try:
+        bundle = index_site(Path(config.site_dir))
+    except SearchIndexError as error:
+        raise PluginError(f"search: {error}") from None
+    log.info("search: index written to %s", bundle)
+
+
 if __name__ == "__main__":
     sys.exit(main())

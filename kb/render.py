@@ -168,7 +168,6 @@ class Renderer:
         return template.render(entry=entry, view=view, root=root, cite=cites,
                                kind_label=KIND_LABELS[entry.kind.name], title=entry.title,
                                description=description_of(entry), tags=entry.get("tags") or [],
-                               search_tags=[KIND_LABELS[entry.kind.name], *(entry.get("tags") or [])],
                                corrections=self._corrections(entry, cites),
                                map=reader.map_block(self.graph, entry),
                                citation=reader.citation(entry, self.site, self.history),
@@ -188,7 +187,7 @@ class Renderer:
         items = [{"date": date.human(), "link": link_to(entry, ""), "kind": KIND_LABELS[entry.kind.name],
                   "text": cites.text(c["text"])} for date, entry, c in found]
         return self.env.get_template("corrections.md.j2").render(
-            items=items, cite=cites, corrections=[], title="Corrections", tags=[],
+            items=items, cite=cites, corrections=[], title="Corrections", tags=[], search_exclude=True,
             description="What was corrected in published entries, and when, newest first.")
 
     def _corrections(self, entry: Entry, cites: Citations) -> list[dict]:

@@ -85,6 +85,6 @@ def test_former_id_redirects_to_the_entry(site):
 def test_print_stylesheet_hides_navigation(site):
     css = (site / "assets/stylesheets/kb.css").read_text(encoding="utf-8")
     print_rules = css[css.index("@media print"):]
-    for selector in (".md-header", ".md-sidebar", ".md-footer", ".md-search"):
+    for selector in (".md-header", ".md-sidebar", ".md-footer", ".kb-search"):
         assert selector in print_rules
     assert 'assets/stylesheets/kb.css' in html_of(site, "narratives/broad")
