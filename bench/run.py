@@ -13,8 +13,8 @@ memory belongs to one phase:
   template rendering one page per entry;
 - the engine: `pipeline.check` and `pipeline.generate`, as the hook runs them;
 - the site: `mkdocs build` of the repository's mkdocs.yml with the generated
-  entries (KB_ROOT), its size per page, and what a first search downloads
-  with Material's search and with a Pagefind index of the same site.
+  entries (KB_ROOT), search index included (the hook runs Pagefind after
+  the build), its size per page, and what a first search downloads.
 
 Results go to bench/results/results.json and a summary table to stdout.
 Method and measured numbers: bench/README.md.
@@ -133,7 +133,7 @@ def measure_site(kb_root: Path, site: Path) -> dict:
     command = [sys.executable, str(Path(__file__)), "--mkdocs", str(site)]
     out, seconds = run_child(command, env={"KB_ROOT": str(kb_root), "NO_MKDOCS_2_WARNING": "1"})
     built = json.loads(out.splitlines()[-1])
-    return {"build_seconds": seconds, "peak_rss": built["peak_rss"], **site_sizes(site), **material_search(site)}
+    return {"build_seconds": seconds, "peak_rss": built["peak_rss"], **site_sizes(site)}
 
 
 def mkdocs_main(site: Path) -> int:
@@ -165,35 +165,12 @@ def gzip_size(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), compresslevel=6))
 
 
-def material_search(site: Path) -> dict:
-    """Material's search fetches its worker script and the whole index on first use."""
-    index = site / "search" / "search_index.json"
-    workers = sorted((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
-    files = [index, *workers]
-    return {"material_index_bytes": index.stat().st_size,
-            "material_first_search_bytes": sum(p.stat().st_size for p in files),
-            "material_first_search_gzip_bytes": sum(gzip_size(p) for p in files)}
-
-
-def measure_pagefind(site: Path, queries: list[str]) -> dict:
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--root-selector", "article",
-               "--exclude-selectors", ".headerlink", "--quiet"]
-    out, seconds = run_child([sys.executable, str(Path(__file__)), "--command", *command])
-    probe = pagefind_first_search(site, queries)
+def measure_search(site: Path, queries: list[str]) -> dict:
+    """The site's own search index, as the build wrote it, and a first search on it."""
     bundle = site / "pagefind"
-    return {"pagefind_index_seconds": seconds, "pagefind_peak_rss": json.loads(out.splitlines()[-1])["peak_rss"],
-            "pagefind_bundle_bytes": sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file()),
-            "pagefind_bundle_files": sum(1 for p in bundle.rglob("*") if p.is_file()), **probe}
-
-
-def command_main(command: list[str]) -> int:
-    """Runs a command as this process's only child and prints its peak memory."""
-    import resource
-
-    # RUSAGE_CHILDREN is the maximum over waited-for children: here just the one.
-    subprocess.run(command, check=True)
-    print(json.dumps({"peak_rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}))
-    return 0
+    return {"pagefind_bundle_bytes": sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file()),
+            "pagefind_bundle_files": sum(1 for p in bundle.rglob("*") if p.is_file()),
+            **pagefind_first_search(site, queries)}
 
 
 # -- the whole benchmark -------------------------------------------------------
@@ -236,9 +213,9 @@ def bench_size(total: int, with_site: bool) -> dict:
         print(f"N={total}: mkdocs build ...", file=sys.stderr)
         site = kb_root / "site"
         result["site"] = measure_site(kb_root, site)
-        print(f"N={total}: pagefind ...", file=sys.stderr)
+        print(f"N={total}: search ...", file=sys.stderr)
         queries, hub_url = hub_queries(kb_root)
-        result["pagefind"] = measure_pagefind(site, queries)
+        result["pagefind"] = measure_search(site, queries)
         result["pagefind"]["hub_page_found"] = {
             query: any(url.endswith(hub_url) for url in urls) for query, urls in result["pagefind"]["top_results"].items()}
     return result
@@ -265,16 +242,15 @@ def summary(results: list[dict]) -> str:
     row("check + generation / floor", lambda r: f"{r['ratio_engine_to_floor']:.2f}x")
     row("engine peak memory", lambda r: mb(r["engine"]["peak_rss"]))
     if all("site" in r for r in results):
-        row("mkdocs build (full site)", lambda r: f"{r['site']['build_seconds']:.1f} s")
+        row("mkdocs build (full site, search index included)", lambda r: f"{r['site']['build_seconds']:.1f} s")
         row("mkdocs build peak memory", lambda r: mb(r["site"]["peak_rss"]))
         row("entry page HTML, mean (median)", lambda r: f"{kb(r['site']['entry_page_mean_bytes'])} ({kb(r['site']['entry_page_median_bytes'])})")
         row("entry page HTML, mean gzip", lambda r: kb(r["site"]["entry_page_mean_gzip_bytes"]))
         row("site size", lambda r: f"{mb(r['site']['site_bytes'])} in {r['site']['html_pages']:,} HTML pages")
-        row("Material search: first search", lambda r: f"{mb(r['site']['material_first_search_bytes'])} ({mb(r['site']['material_first_search_gzip_bytes'])} gzip)")
-        row("Pagefind: index time", lambda r: f"{r['pagefind']['pagefind_index_seconds']:.1f} s")
-        row("Pagefind: first search", lambda r: f"{kb(r['pagefind']['first_search_bytes'])} ({r['pagefind']['first_search_requests']} requests)")
-        row("Pagefind: + default UI", lambda r: kb(r["pagefind"]["first_search_bytes"] + r["pagefind"]["ui_bytes"]))
-        row("Pagefind: hub actor in top 5", lambda r: ", ".join(
+        row("search index on disk", lambda r: f"{mb(r['pagefind']['pagefind_bundle_bytes'])} in {r['pagefind']['pagefind_bundle_files']:,} files")
+        row("first search download", lambda r: f"{kb(r['pagefind']['first_search_bytes'])} ({r['pagefind']['first_search_requests']} requests)")
+        row("search box script + style, per page", lambda r: kb(r["pagefind"]["ui_bytes"]))
+        row("hub actor in the first 10 results", lambda r: ", ".join(
             f"{q}: {'yes' if ok else 'NO'}" for q, ok in r["pagefind"]["hub_page_found"].items()))
     if len(results) >= 2:
         small, large = results[0], results[-1]
@@ -299,14 +275,11 @@ def main(argv=None) -> int:
     parser.add_argument("--no-site", action="store_true", help="skip the MkDocs build and search")
     parser.add_argument("--phase", nargs=2, metavar=("NAME", "ROOT"), help=argparse.SUPPRESS)
     parser.add_argument("--mkdocs", metavar="SITE", help=argparse.SUPPRESS)
-    parser.add_argument("--command", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.phase:
         return phase_main(args.phase[0], Path(args.phase[1]))
     if args.mkdocs:
         return mkdocs_main(Path(args.mkdocs))
-    if args.command:
-        return command_main(args.command)
     RESULTS.mkdir(exist_ok=True)
     started = time.perf_counter()
     results = [bench_size(n, not args.no_site) for n in args.sizes]

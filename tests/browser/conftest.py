@@ -117,8 +117,8 @@ def traffic() -> Traffic:
 
 def watched_page(browser, base_url, traffic, **options):
     """A fresh page on the served site; the test fails if it erred or left localhost."""
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900},
-                                  service_workers="block", **options)
+    settings = {"viewport": {"width": 1280, "height": 900}, **options}
+    context = browser.new_context(base_url=base_url, service_workers="block", **settings)
     record(context, traffic)
     context.set_default_timeout(10_000)
     yield context.new_page()

@@ -25,31 +25,36 @@ def site_path(url: str) -> str:
     return urlsplit(url).path.lstrip("/")
 
 
-def search(page, query: str) -> list[dict]:
-    """Types a query into Material's search as a reader would; returns the result list.
+def search(page, query: str, start: str = HOME) -> list[dict]:
+    """Types a query into the header's search box as a reader would; returns the result list.
 
     Each result is the page it links to and the text the reader sees for it.
     """
-    open_page(page, HOME)
-    page.keyboard.press("/")  # Material's shortcut; also proves search is reachable by keyboard
-    search_box = page.locator(".md-search__input")
+    open_page(page, start)
+    page.keyboard.press("/")  # the shortcut; also proves search is reachable by keyboard
+    search_box = page.locator(".kb-search__input")
     assert search_box.evaluate("el => el === document.activeElement"), "'/' did not focus the search box"
     # One query, not one per keystroke: a slow answer to "Dmitri Medv" must not be
-    # mistaken for the answer to "Dmitri Medvedev". Material searches on keyup.
+    # mistaken for the answer to "Dmitri Medvedev".
     search_box.fill(query)
-    page.keyboard.press("End")
-    # The worker answers asynchronously; the count line changes once it has.
+    wait_for_answer(page, query)
+    return results(page)
+
+
+def wait_for_answer(page, query: str) -> None:
+    """The status line names the query once its results are shown."""
     page.wait_for_function(
-        "q => document.querySelector('.md-search__input').value === q && "
-        "/matching document/i.test(document.querySelector('.md-search-result__meta').textContent)",
+        "q => document.querySelector('.kb-search__input').value === q && "
+        "document.querySelector('.kb-search__status').textContent.includes('\u201c' + q + '\u201d')",
         arg=query)
-    if "no matching" not in page.locator(".md-search-result__meta").inner_text().lower():
-        page.locator(".md-search-result__item").first.wait_for()
-    results = []
-    for item in page.locator(".md-search-result__item").all():
-        link = item.locator("a.md-search-result__link").first
-        results.append({"path": site_path(link.get_attribute("href")), "text": " ".join(item.inner_text().split())})
-    return results
+
+
+def results(page) -> list[dict]:
+    found = []
+    for item in page.locator(".kb-search__result").all():
+        link = item.locator("a.kb-search__link")
+        found.append({"path": site_path(link.evaluate("a => a.href")), "text": " ".join(item.inner_text().split())})
+    return found
 
 
 def headings(page) -> list[tuple[int, str]]:

@@ -1,0 +1,207 @@
+"""Search in Chromium: Pagefind's index behind the header's search box (kb/search.py,
+docs/assets/javascripts/search.js)."""
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from .reading import ACTOR, DEBUNK, HOME, NARRATIVE, open_page, results, search, site_path, wait_for_answer
+
+FYODOROV = "actors/evgeny-fyodorov/"
+
+# (what the reader types, the page that must come up, within how many results)
+SEARCHES = [
+    ("Fedorov", FYODOROV, 1),                       # transliteration listed as an alias
+    ("Yevgeny Fedorov", FYODOROV, 1),
+    ("Фёдоров", FYODOROV, 1),                       # Cyrillic, with ё
+    ("Федоров", FYODOROV, 1),                       # Cyrillic, ё written as е
+    ("Медведев", ACTOR, 1),
+    ("Medvedev", ACTOR, 1),                         # his page before the incidents named after him
+    ("Dmitri Medvedev", ACTOR, 1),                  # alias beats pages that merely mention him
+    ("continuous chain of Russian cities", "incidents/limonov-2016-ideal-russia/", 3),  # quote fragment
+    ("direct territorial claim", "incidents/fyodorov-2020-territorial-claim/", 3),      # quote fragment
+    ("statehood", NARRATIVE, 2),                    # a narrative's keyword (tag)
+    ("artificial state", NARRATIVE, 1),             # words inside quotation marks in the title
+    ("biolabs", "narratives/us-biolabs/", 3),
+]
+
+
+@pytest.mark.parametrize("query, expected, within", SEARCHES, ids=[q for q, _, _ in SEARCHES])
+def test_search_finds_the_entry(page, query, expected, within):
+    found = [result["path"] for result in search(page, query)]
+    assert expected in found[:within], f"{query!r} -> {found[:8]}"
+
+
+@pytest.mark.parametrize("query, expected, kind", [
+    ("Fedorov", FYODOROV, "Actor"),
+    ("statehood", NARRATIVE, "Narrative"),
+    ("authorship", DEBUNK, "Debunk"),
+    ("continuous chain of Russian cities", "incidents/limonov-2016-ideal-russia/", "Incident"),
+])
+def test_a_search_result_says_what_kind_of_entry_it_is(page, screenshot_dir, query, expected, kind):
+    found = {result["path"]: result["text"] for result in search(page, query)}
+    page.screenshot(path=screenshot_dir / f"search-{kind.lower()}.png")
+    assert expected in found, f"{query!r} -> {list(found)[:8]}"
+    assert kind in found[expected].split(), found[expected]
+
+
+def test_results_show_the_matching_words_highlighted(page):
+    search(page, "biolabs")
+    marked = page.locator(".kb-search__result mark").all_inner_texts()
+    assert marked and all("biolab" in word.lower() for word in marked), marked
+
+
+# Pages that list every entry would match every query; they stay out of the index.
+LIST_PAGES = {"timeline/", "map/", "tags/", "corrections/", "narratives/", "actors/", "incidents/", "debunks/",
+              "sources/"}
+
+
+@pytest.mark.parametrize("query", ["Medvedev", "artificial state", "Putin"])
+def test_list_pages_are_not_results(page, query):
+    search(page, query)
+    more = page.locator(".kb-search__more")
+    while more.is_visible():
+        shown = page.locator(".kb-search__result").count()
+        more.click()
+        page.wait_for_function("n => document.querySelectorAll('.kb-search__result').length > n", arg=shown)
+    found = {result["path"] for result in results(page)}
+    assert found and not found & LIST_PAGES, sorted(found & LIST_PAGES)
+
+
+def test_the_kind_buttons_narrow_the_results(page, screenshot_dir):
+    everything = search(page, "Medvedev")
+    assert len({r["text"].split()[0] for r in everything}) > 1, "the query should match several kinds"
+    button = page.get_by_role("button", name="Actors")
+    assert button.get_attribute("aria-pressed") == "false"
+    button.click()
+    page.wait_for_function("document.querySelector('.kb-search__status').textContent.includes('among actors')")
+    assert button.get_attribute("aria-pressed") == "true"
+    page.screenshot(path=screenshot_dir / "search-actors-only.png")
+    only_actors = results(page)
+    assert only_actors and all(r["text"].split()[0] == "Actor" for r in only_actors), only_actors
+    assert only_actors[0]["path"] == ACTOR
+    page.get_by_role("button", name="All").click()
+    page.wait_for_function("!document.querySelector('.kb-search__status').textContent.includes('among')")
+    assert len(results(page)) == len(everything)
+
+
+def test_more_results_are_added_below(page):
+    first = search(page, "Kazakhstan")
+    more = page.locator(".kb-search__more")
+    assert len(first) == 10 and more.is_visible()
+    more.click()
+    page.wait_for_function("document.querySelectorAll('.kb-search__result').length > 10")
+    after = results(page)
+    assert after[:10] == first and len({r["path"] for r in after}) == len(after)
+
+
+def test_arrow_keys_and_enter_open_a_result(page):
+    found = search(page, "Sobchak")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.classList.contains('kb-search__link')")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert site_path(page.url) == found[0]["path"]
+    assert page.locator("article h1").is_visible()
+
+
+def test_enter_in_the_box_opens_the_first_result(page):
+    found = search(page, "Zhirinovsky")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert site_path(page.url) == found[0]["path"] == "actors/vladimir-zhirinovsky/"
+
+
+def test_escape_closes_the_results(page):
+    search(page, "Putin")
+    panel = page.locator(".kb-search__panel")
+    assert panel.is_visible()
+    page.keyboard.press("Escape")
+    assert not panel.is_visible()
+    assert page.evaluate("document.activeElement.classList.contains('kb-search__input')")
+
+
+def test_no_results_says_so(page):
+    assert search(page, "Xylophonist") == []
+    assert page.locator(".kb-search__status").inner_text() == "No results for \u201cXylophonist\u201d."
+
+
+def test_a_search_link_opens_with_the_results(page):
+    open_page(page, "?q=Fedorov")
+    wait_for_answer(page, "Fedorov")
+    assert results(page)[0]["path"] == FYODOROV
+
+
+def test_search_from_a_nested_page_links_to_real_pages(page):
+    found = search(page, "Solzhenitsyn", start=NARRATIVE)
+    assert found and found[0]["path"].startswith("actors/alexander-solzhenitsyn/")
+    with page.expect_navigation():
+        page.locator(".kb-search__link").first.click()
+    assert site_path(page.url) == found[0]["path"]
+    assert page.locator("article h1").inner_text().rstrip("¶").strip() == "Alexander Solzhenitsyn"
+
+
+def test_the_first_search_downloads_little(page):
+    sizes: dict[str, int] = {}
+    page.on("response", lambda response: sizes.__setitem__(response.url, len(response.body())))
+    search(page, "Medvedev")
+    searching = {url: size for url, size in sizes.items() if "/pagefind/" in url}
+    assert not [url for url in sizes if "search_index" in url], "the theme's whole-site index was fetched"
+    assert searching and sum(searching.values()) < 2_000_000, searching
+
+
+def test_search_panel_has_no_serious_accessibility_violation(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    search(page, "Medvedev")
+    violations = Axe().run(page).response["violations"]
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} - "
+               + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+               for v in violations if v["impact"] in ("serious", "critical")]
+    assert not serious, "\n".join(serious)
+
+
+def test_without_javascript_there_is_no_dead_search_box(page_without_js):
+    open_page(page_without_js, HOME)
+    assert page_without_js.locator("article h1").is_visible()
+    assert not page_without_js.locator(".kb-search").is_visible()
+
+
+def test_on_a_phone_the_results_fit_the_screen(browser, base_url, traffic, screenshot_dir):
+    from .conftest import watched_page
+
+    for page in watched_page(browser, base_url, traffic, viewport={"width": 390, "height": 844}):
+        found = search(page, "Medvedev")
+        page.screenshot(path=screenshot_dir / "search-phone.png")
+        for part in (".kb-search__input", ".kb-search__panel"):
+            box = page.locator(part).bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (part, box)
+        assert found
+
+
+HOSTILE_TITLE = '<img src=x onerror="window.__kbPwned=1">Dmitry Medvedev'
+HOSTILE_TEXT = '<script>window.__kbPwned=2</script><img src=x onerror="window.__kbPwned=3"> Medvedev &amp; co'
+
+
+def poisoned(route):
+    """Serves an index fragment whose text is markup, as if a page's text had been."""
+    response = route.fetch()
+    raw = gzip.decompress(response.body())
+    signature, fragment = raw[:12], json.loads(raw[12:])
+    fragment["meta"]["title"] = HOSTILE_TITLE
+    fragment["content"] = HOSTILE_TEXT + " " + fragment["content"]
+    route.fulfill(response=response, body=gzip.compress(signature + json.dumps(fragment).encode()))
+
+
+def test_index_text_is_shown_as_text_never_as_markup(page):
+    page.route("**/pagefind/fragment/*", poisoned)
+    found = search(page, "Medvedev")
+    panel = page.locator(".kb-search__panel")
+    assert found and found[0]["text"].startswith("Actor " + HOSTILE_TITLE), found[0]
+    assert panel.locator("img, script").count() == 0
+    assert page.evaluate("window.__kbPwned") is None
+    assert panel.locator("mark").count() > 0
