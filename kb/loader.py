@@ -179,13 +179,36 @@ def decode(raw: bytes) -> str:
     return text
 
 
+# What may precede a block collection on its line: indentation, then the
+# indicators '-', '?', ':' (and a document start), each followed by a blank.
+_BLOCK_PREFIX = re.compile(r"^[ \t]*(?:(?:[-?:]|---)[ \t]+)*", re.MULTILINE)
+
+
+def _nesting_bound(text: str) -> int:
+    """An upper bound on how deep the text's collections nest, from the text alone.
+
+    Block collections nest by indentation: libyaml opens each one at a column
+    greater than its parent's, except a sequence written at its key's column,
+    whose items indent again; and a block collection starts at the end of its
+    line's indicator prefix at the latest. So block nesting is at most twice
+    the widest prefix plus one. Flow collections hold only flow collections:
+    each opens with a bracket, or inside a '[' as an implicit one-pair mapping.
+    """
+    widest = max(len(prefix) for prefix in _BLOCK_PREFIX.findall(text))
+    return 2 * (widest + 1) + 2 * text.count("[") + text.count("{")
+
+
 def _check_depth(text: str) -> None:
     """Refuses deep nesting by reading parser events, before any node is composed.
 
     libyaml composes nodes recursively in C: a document nested some ten
     thousand levels deep would crash the whole process, not raise an error.
-    Its event parser keeps its own stack, so counting events is safe.
+    Its event parser keeps its own stack, so counting events is safe. Reading
+    every event costs about a third of the parse, so it is done only for
+    text whose nesting bound leaves room for too deep a document.
     """
+    if _nesting_bound(text) <= MAX_DEPTH:
+        return
     parser = CParser(text)
     depth = 0
     try:
