@@ -7,6 +7,7 @@ Markdown this module produced itself (links, neutralised text fields).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -17,7 +18,7 @@ from .dates import parse_date
 from .link import Graph, chronological, incident_date
 from .model import Entry
 from .schema import Schema
-from . import reader
+from . import parallel, reader
 from .site import Site
 from .text import CITATION, attribute_value, escape_inline, link_target, neutralise, plain
 
@@ -187,15 +188,18 @@ class Renderer:
 
     def pages(self) -> dict[str, str]:
         """All generated pages, keyed by their path under docs/."""
-        out = {}
+        jobs = self._page_jobs()
+        texts = parallel.map_items(lambda render_page: render_page(), [render_page for _path, render_page in jobs])
+        return dict(sorted(zip((path for path, _render_page in jobs), texts)))
+
+    def _page_jobs(self) -> list[tuple[str, Callable[[], str]]]:
+        """(path, function rendering the page) for every page."""
+        jobs = []
         for kind in self.schema.kinds.values():
-            for entry in self.graph.all(kind.name):
-                out[f"{kind.folder}/{entry.id}.md"] = self.entry_page(entry)
-            out[f"{kind.folder}/index.md"] = self.index_page(kind.name)
-        out["corrections.md"] = self.corrections_page()
-        out["timeline.md"] = self.timeline_page()
-        out["map.md"] = self.map_page()
-        return dict(sorted(out.items()))
+            jobs += [(f"{kind.folder}/{entry.id}.md", partial(self.entry_page, entry)) for entry in self.graph.all(kind.name)]
+            jobs.append((f"{kind.folder}/index.md", partial(self.index_page, kind.name)))
+        jobs += [("corrections.md", self.corrections_page), ("timeline.md", self.timeline_page), ("map.md", self.map_page)]
+        return jobs
 
     def entry_page(self, entry: Entry) -> str:
         root = "../"
