@@ -1,6 +1,10 @@
-"""The loader skips its event scan for nesting depth when a cheap bound read
-from the text proves the document shallow. The bound must never be below the
-real depth, or a deep document would reach libyaml's recursive composer.
+"""The loader skips work that a cheap look at the text proves unneeded: the
+event scan for nesting depth when a bound read from the text shows the
+document shallow, and the node walk for aliases and tags when the text has
+none of the characters they need. Neither shortcut may change a result: the
+bound must never be below the real depth (or a deep document would reach
+libyaml's recursive composer), and text the walk would refuse must never
+look harmless.
 """
 from __future__ import annotations
 
@@ -10,13 +14,15 @@ import pytest
 import yaml
 from yaml._yaml import CParser
 
+from kb import loader
 from kb.loader import MAX_DEPTH, LoadProblem, _nesting_bound, parse
 
 # Pieces that open, close or prefix collections in block and flow style, and
 # some that only look like they might.
 TOKENS = ["- ", "? ", ": ", ":", "a: ", "a", "b", " ", "  ", "[", "]", "{", "}", ", ", ",", "!!map ", "!!seq ",
           "&x ", "*x", "|", ">", "'", '"', "--- ", "...", "#c", "\t", "-", "?", "- - ", "k:", "[a: ", "? [",
-          "{? ", "-\t", "[? ", "[a]: ", "{a}: ", "!t ", "- ? ", "? - ", ": - "]
+          "{? ", "-\t", "[? ", "[a]: ", "{a}: ", "!t ", "- ? ", "? - ", ": - ", "<<", "=", "a=b", " = ", "&", "*",
+          "!", "<< ", "=: ", "[=]", "{=}"]
 
 
 def event_depth(text: str) -> int:
@@ -65,6 +71,13 @@ def test_bound_on_known_shapes(text):
     assert event_depth(text) <= _nesting_bound(text)
 
 
+def test_quick_decision_agrees_with_the_bound():
+    texts = [*random_documents(seed=99, count=5_000), "- - - - a: b\n", "a:\n" + "  " * 14 + "b: c\n", "[[[]]]"]
+    for text in texts:
+        for limit in range(0, 40, 3):
+            assert loader._surely_shallow(text, limit) == (_nesting_bound(text) <= limit), (repr(text), limit)
+
+
 def test_shallow_text_with_many_brackets_still_parses():
     # Past the bound, the event scan decides, and finds nothing wrong.
     text = "text: " + " ".join(f"word [@src-{i}, para. {i}]" for i in range(40)) + "\n"
@@ -82,3 +95,36 @@ def test_deep_text_is_refused(text):
     with pytest.raises(LoadProblem) as caught:
         parse(text)
     assert caught.value.code == "E005"
+
+
+def _refused_by_tree_walk(text: str) -> bool:
+    """Whether the full node walk refuses the text (False when it does not compose)."""
+    parser = loader._Loader(text)
+    try:
+        root = parser.get_single_node()
+    except yaml.YAMLError:
+        return False
+    finally:
+        parser.dispose()
+    if root is None:
+        return False
+    try:
+        loader._check_tree(root)
+    except LoadProblem:
+        return True
+    return False
+
+
+def test_text_the_tree_walk_refuses_is_never_skipped():
+    refused = 0
+    for text in random_documents(seed=7, count=20_000):
+        if _refused_by_tree_walk(text):
+            refused += 1
+            assert loader._may_hold_alias_or_tag(text), repr(text)
+    assert refused > 100  # the random documents do exercise the walk
+
+
+@pytest.mark.parametrize("text", ["a: <<\n", "<<: {a: b}\n", "a: =\n", "- =\n", "[=, a]\n", "=: a\n",
+                                  "a: &x b\nc: *x\n", "a: !!binary eA==\n", "a: !local b\n"])
+def test_known_refusals_are_not_skipped(text):
+    assert _refused_by_tree_walk(text) and loader._may_hold_alias_or_tag(text)
