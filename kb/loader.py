@@ -127,6 +127,27 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
+# An '=' that ends a plain scalar; a lone '=' also starts one (see below).
+_EQUALS_AT_END = re.compile(r"=(?=$|[\s\]},:])", re.MULTILINE)
+
+
+def _may_hold_alias_or_tag(text: str) -> bool:
+    """False only for text in which _check_tree cannot find anything to refuse.
+
+    Anchors, aliases and explicit tags start with '&', '*' and '!'; of the
+    implicit tags, only '<<' (merge), a lone '=' (value) and a lone '!', '&'
+    or '*' (yaml) are not plain values. Every entry has an '=' in its
+    schema comment, so a lone one is looked for by its neighbours.
+    """
+    if "&" in text or "*" in text or "!" in text or "<<" in text:
+        return True
+    for match in _EQUALS_AT_END.finditer(text):
+        start = match.start()
+        if start == 0 or text[start - 1].isspace() or text[start - 1] in "[{,":
+            return True
+    return False
+
+
 def _check_tree(root) -> None:
     """Refuses aliases and custom tags before building values (depth: _check_depth)."""
     seen: set[int] = set()
@@ -170,13 +191,53 @@ def decode(raw: bytes) -> str:
                           f"invisible character U+{ord(control.group()):04X}, which YAML refuses or reads as a line break; remove it")
     if "\r" in text:
         raise LoadProblem(_line_at(raw, raw.index(b"\r")), "E001", "Windows (CRLF) or CR line ends; save the file with Unix (LF) line ends")
+    if "\t" in text:
+        _refuse_tab_indent(text)
+    if not text.strip() or all(l.lstrip().startswith("#") or not l.strip() for l in text.split("\n")):
+        raise LoadProblem(1, "E006", "file is empty; an entry is a mapping of fields")
+    return text
+
+
+# What may precede a block collection on its line: indentation, then the
+# indicators '-', '?', ':' (or a document start), each followed by a blank.
+# Runs of these characters, whatever their order, are counted: never shorter.
+# ('-' last: it is also used as a regular expression character class.)
+_PREFIX_CHARACTERS = " \t?:-"
+
+
+def _nesting_bound(text: str) -> int:
+    """An upper bound on how deep the text's collections nest, from the text alone.
+
+    Block collections nest by indentation: libyaml opens each one at a column
+    greater than its parent's, except a sequence written at its key's column,
+    whose items indent again; and a block collection starts at the end of its
+    line's indicator prefix at the latest. So block nesting is at most twice
+    the widest prefix plus one. Flow collections hold only flow collections:
+    each opens with a bracket, or inside a '[' as an implicit one-pair mapping.
+    """
+    widest = max(len(line) - len(line.lstrip(_PREFIX_CHARACTERS)) for line in text.split("\n"))
+    return 2 * (widest + 1) + _flow_bound(text)
+
+
+def _flow_bound(text: str) -> int:
+    return 2 * text.count("[") + text.count("{")
+
+
+def _surely_shallow(text: str, limit: int) -> bool:
+    """_nesting_bound(text) <= limit, found without measuring every line."""
+    widest_allowed = (limit - _flow_bound(text)) // 2 - 1
+    if widest_allowed < 0:
+        return False
+    first_line = len(text) - len(text.lstrip(_PREFIX_CHARACTERS))
+    # Only a line with a wider prefix can break the limit; search for one.
+    return first_line <= widest_allowed and re.search(f"\n[{_PREFIX_CHARACTERS}]{{{widest_allowed + 1}}}", text) is None
+
+
+def _refuse_tab_indent(text: str) -> None:
     for number, line in enumerate(text.split("\n"), start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
             raise LoadProblem(number, "E001", "tab in indentation; YAML indents with spaces only")
-    if not text.strip() or all(l.lstrip().startswith("#") or not l.strip() for l in text.split("\n")):
-        raise LoadProblem(1, "E006", "file is empty; an entry is a mapping of fields")
-    return text
 
 
 def _check_depth(text: str) -> None:
@@ -184,8 +245,12 @@ def _check_depth(text: str) -> None:
 
     libyaml composes nodes recursively in C: a document nested some ten
     thousand levels deep would crash the whole process, not raise an error.
-    Its event parser keeps its own stack, so counting events is safe.
+    Its event parser keeps its own stack, so counting events is safe. Reading
+    every event costs about a third of the parse, so it is done only for
+    text whose nesting bound leaves room for too deep a document.
     """
+    if _surely_shallow(text, MAX_DEPTH):
+        return
     parser = CParser(text)
     depth = 0
     try:
@@ -206,12 +271,13 @@ def _check_depth(text: str) -> None:
 
 
 def read_limited(path) -> bytes:
-    """The bytes of an entry file, refusing an oversized one before reading it."""
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise LoadProblem(1, "E001", f"file is {size:,} bytes; entries are limited to {MAX_BYTES:,}")
+    """The bytes of an entry file, refusing an oversized one without reading it all."""
     with open(path, "rb") as handle:
-        return handle.read(MAX_BYTES + 1)  # the file may grow while we read
+        raw = handle.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        size = max(path.stat().st_size, len(raw))  # the file may change while we read
+        raise LoadProblem(1, "E001", f"file is {size:,} bytes; entries are limited to {MAX_BYTES:,}")
+    return raw
 
 
 def parse(text: str):
@@ -234,7 +300,8 @@ def parse(text: str):
             raise LoadProblem(1, "E002", f"YAML syntax error: {exc}") from None
         if root is None:
             raise LoadProblem(1, "E006", "file is empty; an entry is a mapping of fields")
-        _check_tree(root)
+        if _may_hold_alias_or_tag(text):
+            _check_tree(root)
         try:
             data = loader.construct_document(root)
         except yaml.MarkedYAMLError as exc:

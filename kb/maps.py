@@ -7,6 +7,7 @@ and prints as it shows.
 """
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
@@ -122,6 +123,47 @@ def svg(nodes: list[Node], edges: list[tuple[Node, Node]], title: str, root: str
         ET.SubElement(link, "rect", {"x": str(x), "y": str(y), "width": str(BOX_W), "height": str(BOX_H), "rx": "6"})
         ET.SubElement(link, "text", {"x": str(x + 8), "y": str(y + BOX_H / 2 + 5)}).text = _label(node.title)
     return root_el
+
+
+# What ElementTree escapes in attribute values and in text.
+_ATTRIBUTE_SPECIALS = re.compile('[&<>"\r\n\t]')
+_TEXT_SPECIALS = re.compile("[&<>]")
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
+
+
+def _attribute(name: str, value: str) -> str:
+    if _ATTRIBUTE_SPECIALS.search(value):
+        value = _ATTRIBUTE_SPECIALS.sub(lambda match: _ESCAPES[match.group()], value)
+    return f' {name}="{value}"'
+
+
+def _text(text: str) -> str:
+    return _TEXT_SPECIALS.sub(lambda match: _ESCAPES[match.group()], text) if _TEXT_SPECIALS.search(text) else text
+
+
+def serialize(element: ET.Element) -> str:
+    """The same text as ET.tostring(element, encoding="unicode"), several times faster.
+
+    Maps have no namespaces, comments or processing instructions, which
+    ElementTree spends most of its time looking for; every attribute value
+    and text is escaped just as it does.
+    """
+    parts: list[str] = []
+    _write(element, parts)
+    return "".join(parts)
+
+
+def _write(element: ET.Element, parts: list[str]) -> None:
+    parts.append("<" + element.tag + "".join([_attribute(name, value) for name, value in element.items()]))
+    if element.text or len(element):
+        parts.append(">" + _text(element.text) if element.text else ">")
+        for child in element:
+            _write(child, parts)
+        parts.append(f"</{element.tag}>")
+    else:
+        parts.append(" />")
+    if element.tail:
+        parts.append(_text(element.tail))
 
 
 def entry_map(graph: Graph, entry: Entry, root: str) -> ET.Element | None:

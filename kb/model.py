@@ -99,15 +99,24 @@ def load_entry(path: Path, shown: str, kind: Kind):
     return Entry(kind=kind, path=shown, data=data), diagnostics
 
 
-def load_all(entries_dir: Path, schema: Schema):
-    """Returns (entries, diagnostics) for every file under entries_dir."""
-    entries, diagnostics = [], []
+def entry_files(entries_dir: Path, schema: Schema):
+    """Returns ([(path, shown path, kind)] of the entry files, diagnostics of misplaced files)."""
     if not entries_dir.is_dir():
-        return entries, [Diagnostic(entries_dir.name, 1, "E010", "entries folder not found")]
+        return [], [Diagnostic(entries_dir.name, 1, "E010", "entries folder not found")]
+    files, diagnostics = [], []
     for path, shown, kind, problem in discover(entries_dir, schema):
         if problem is not None:
             diagnostics.append(Diagnostic(shown, problem.line, problem.code, problem.message))
-            continue
+        else:
+            files.append((path, shown, kind))
+    return files, diagnostics
+
+
+def load_all(entries_dir: Path, schema: Schema):
+    """Returns (entries, diagnostics) for every file under entries_dir."""
+    files, diagnostics = entry_files(entries_dir, schema)
+    entries = []
+    for path, shown, kind in files:
         entry, found = load_entry(path, shown, kind)
         diagnostics.extend(found)
         if entry is not None:

@@ -4,16 +4,18 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+from . import parallel
 from .diagnostics import Diagnostic, sorted_unique
 from .link import Graph, link
-from .model import Entry, load_all
+from .model import Entry, entry_files, load_entry
 from .history import entry_history
 from .site import Site, write_changed
 from .render import Renderer
-from .schema import Schema, load_schema
-from .validate import check_entries
+from .schema import Kind, Schema, load_schema
+from .validate import EntryChecker, check_collection, check_entry
 
 
 @dataclass
@@ -40,9 +42,32 @@ class CheckResult:
 
 def check(root: Path, schema: Schema | None = None, today: dt.date | None = None) -> CheckResult:
     schema = schema or load_schema()
-    entries, diagnostics = load_all(root / "entries", schema)
-    found, references = check_entries(entries, schema, today or dt.date.today())
-    return CheckResult(entries, sorted_unique(diagnostics + found), references, root, schema)
+    files, diagnostics = entry_files(root / "entries", schema)
+    checker = EntryChecker(schema, today or dt.date.today())
+    # Each file is read and checked on its own, so large sets use both cores;
+    # only the checks across entries need them all.
+    checked = parallel.map_items(partial(_load_and_check, checker), files)
+    entries, references = [], {}
+    for (_path, shown, kind), (data, found, entry_references) in zip(files, checked):
+        diagnostics += found
+        if data is not None:
+            entries.append(Entry(kind=kind, path=shown, data=data))
+            references[shown] = entry_references
+    diagnostics += check_collection(entries, references)
+    return CheckResult(entries, sorted_unique(diagnostics), references, root, schema)
+
+
+def _load_and_check(checker: EntryChecker, file: tuple[Path, str, Kind]):
+    """(data or None, diagnostics, references) of one entry file, all picklable.
+
+    The data goes without its Entry, whose kind the parent process has.
+    """
+    path, shown, kind = file
+    entry, diagnostics = load_entry(path, shown, kind)
+    if entry is None:
+        return None, diagnostics, []
+    found, references = check_entry(checker, entry)
+    return entry.data, diagnostics + found, references
 
 
 def graph_of(result: CheckResult) -> Graph:

@@ -34,7 +34,7 @@ def _html_block(svg: ET.Element) -> Markup:
     wrapper = ET.Element("div", {"class": "kb-map"})
     wrapper.append(svg)
     # One line, so Markdown keeps it as a single raw HTML block.
-    return Markup(ET.tostring(wrapper, encoding="unicode").replace("\n", " "))
+    return Markup(maps.serialize(wrapper).replace("\n", " "))
 
 
 @dataclass(frozen=True)

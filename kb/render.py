@@ -7,7 +7,9 @@ Markdown this module produced itself (links, neutralised text fields).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 from markupsafe import Markup
@@ -16,7 +18,7 @@ from .dates import parse_date
 from .link import Graph, chronological, incident_date
 from .model import Entry
 from .schema import Schema
-from . import reader
+from . import parallel, reader
 from .site import Site
 from .text import CITATION, attribute_value, escape_inline, link_target, neutralise, plain
 
@@ -32,19 +34,50 @@ ACTOR_TYPE_LABELS = {
 }
 
 
-def _finalize(value):
-    if isinstance(value, Markup):
-        return value
-    if value is None:
-        return Markup("")
-    return Markup(escape_inline(value))
+class _MarkdownEscaper:
+    """Escapes each printed value for Markdown (the environment's finalize).
+
+    The same texts (dates, roles, verdicts, publishers) are printed on many
+    pages, so each distinct text is escaped once per environment.
+    """
+
+    def __init__(self):
+        self._escaped: dict[str, Markup] = {}
+
+    def __call__(self, value):
+        if isinstance(value, Markup):
+            return value
+        if value is None:
+            return Markup("")
+        if type(value) is not str:  # True and 1 are equal keys, but print differently
+            return Markup(escape_inline(value))
+        escaped = self._escaped.get(value)
+        if escaped is None:
+            escaped = self._escaped[value] = Markup(escape_inline(value))
+        return escaped
+
+
+class _Environment(jinja2.Environment):
+    def getattr(self, obj, attribute):
+        """`view.name` looks a key up in a plain dict first.
+
+        Views are dicts, and Jinja tries the attribute first: on a dict that
+        fails with an exception every time. Keys win only where a view's key
+        shadows a dict method, which no template relies on.
+        """
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
 
 
 def make_environment(templates: Path = TEMPLATES) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
-        autoescape=True,  # macros then return Markup; _finalize does the escaping
-        finalize=_finalize,
+        autoescape=True,  # macros then return Markup; finalize does the escaping
+        finalize=_MarkdownEscaper(),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -58,8 +91,11 @@ def make_environment(templates: Path = TEMPLATES) -> jinja2.Environment:
 
 @dataclass(frozen=True)
 class Link:
-    title: str
+    """A link to an entry's page; `markdown` is the whole link, ready to print."""
+
+    title: Markup  # escaped for Markdown
     url: Markup
+    markdown: Markup
 
 
 def date_text(entry: Entry, name: str = "date") -> str:
@@ -81,10 +117,14 @@ def incident_period(entry: Entry) -> str:
 
 @dataclass
 class Citations:
-    """Numbers the citations of one page in order of first appearance."""
+    """Numbers the citations of one page in order of first appearance.
 
-    graph: Graph
-    root: str
+    source_details gives what the reference list shows of a source (link,
+    publisher, date, original URL); the renderer keeps those per source, as
+    many pages cite the same ones.
+    """
+
+    source_details: Callable[[str], dict]
     numbers: dict = field(default_factory=dict)
 
     def cite(self, source_id: str, locator: str | None = None) -> Markup:
@@ -109,10 +149,7 @@ class Citations:
     def references(self):
         """The numbered reference list, each with its source entry and locator."""
         for (source_id, locator), number in sorted(self.numbers.items(), key=lambda kv: kv[1]):
-            source = self.graph.get("source", source_id)
-            yield {"number": number, "source": source, "locator": locator,
-                   "link": link_to(source, self.root), "url": link_target(source.get("url")),
-                   "publisher": source.get("publisher"), "date": date_text(source, "published")}
+            yield {"number": number, "locator": locator, **self.source_details(source_id)}
 
 
 def url_of(entry: Entry, root: str = "") -> Markup:
@@ -120,7 +157,9 @@ def url_of(entry: Entry, root: str = "") -> Markup:
 
 
 def link_to(entry: Entry, root: str) -> Link:
-    return Link(title=entry.title, url=url_of(entry, root))
+    title = Markup(escape_inline(entry.title))
+    url = url_of(entry, root)
+    return Link(title=title, url=url, markdown=Markup(f"[{title}]({url})"))
 
 
 def description_of(entry: Entry) -> str:
@@ -141,28 +180,30 @@ class Renderer:
         self.env = env or make_environment()
         self.site = site or Site()
         self.history = history or {}  # entry path -> (created, last changed)
+        # Hub entries appear on hundreds of pages: their links, timeline lines
+        # and reference details are built once per root, keyed by entry path.
+        self._links: dict[tuple[str, str], Link] = {}
+        self._timeline_items: dict[tuple[str, str], dict] = {}
+        self._source_details: dict[tuple[str, str], dict] = {}
 
     def pages(self) -> dict[str, str]:
         """All generated pages, keyed by their path under docs/."""
-        out = {}
+        jobs = self._page_jobs()
+        texts = parallel.map_items(lambda render_page: render_page(), [render_page for _path, render_page in jobs])
+        return dict(sorted(zip((path for path, _render_page in jobs), texts)))
+
+    def _page_jobs(self) -> list[tuple[str, Callable[[], str]]]:
+        """(path, function rendering the page) for every page."""
+        jobs = []
         for kind in self.schema.kinds.values():
-            for entry in self.graph.all(kind.name):
-                out[f"{kind.folder}/{entry.id}.md"] = self.entry_page(entry)
-            out[f"{kind.folder}/index.md"] = self.index_page(kind.name)
-        out["corrections.md"] = self.corrections_page()
-        out["timeline.md"] = self.env.get_template("timeline.md.j2").render(
-            view=self._timeline_view())
-        out["map.md"] = self.env.get_template("map.md.j2").render(
-            map=reader.overview_map_block(self.graph),
-            narratives=[link_to(n, "") for n in self.graph.all("narrative")],
-            actors=[(link_to(a, ""), [link_to(n, "") for n in self.graph.narratives_pushed_by(a.id)])
-                    for a in sorted(self.graph.all("actor"), key=lambda e: e.title.lower())
-                    if self.graph.narratives_pushed_by(a.id)])
-        return dict(sorted(out.items()))
+            jobs += [(f"{kind.folder}/{entry.id}.md", partial(self.entry_page, entry)) for entry in self.graph.all(kind.name)]
+            jobs.append((f"{kind.folder}/index.md", partial(self.index_page, kind.name)))
+        jobs += [("corrections.md", self.corrections_page), ("timeline.md", self.timeline_page), ("map.md", self.map_page)]
+        return jobs
 
     def entry_page(self, entry: Entry) -> str:
         root = "../"
-        cites = Citations(self.graph, root)
+        cites = self._citations(root)
         view = getattr(self, f"_{entry.kind.name}_view")(entry, cites, root)
         template = self.env.get_template(f"{entry.kind.name}.md.j2")
         return template.render(entry=entry, view=view, root=root, cite=cites,
@@ -174,17 +215,28 @@ class Renderer:
                                jsonld=reader.claim_review(entry, self.graph, self.site, self.history)
                                if entry.kind.name == "debunk" else None)
 
+    def timeline_page(self) -> str:
+        return self.env.get_template("timeline.md.j2").render(view=self._timeline_view())
+
+    def map_page(self) -> str:
+        return self.env.get_template("map.md.j2").render(
+            map=reader.overview_map_block(self.graph),
+            narratives=[self._link(n, "") for n in self.graph.all("narrative")],
+            actors=[(self._link(a, ""), [self._link(n, "") for n in self.graph.narratives_pushed_by(a.id)])
+                    for a in sorted(self.graph.all("actor"), key=lambda e: e.title.lower())
+                    if self.graph.narratives_pushed_by(a.id)])
+
     def index_page(self, kind: str) -> str:
         view = getattr(self, f"_{kind}_index_view")()
         return self.env.get_template(f"{kind}-index.md.j2").render(view=view, root="../")
 
     def corrections_page(self) -> str:
         """Every correction of every entry, newest first."""
-        cites = Citations(self.graph, "")
+        cites = self._citations("")
         found = [(parse_date(c["date"]), entry, c) for kind in self.schema.kinds.values()
                  for entry in self.graph.all(kind.name) for c in entry.get("corrections") or []]
         found.sort(key=lambda item: (item[0], item[1].title.lower()), reverse=True)
-        items = [{"date": date.human(), "link": link_to(entry, ""), "kind": KIND_LABELS[entry.kind.name],
+        items = [{"date": date.human(), "link": self._link(entry, ""), "kind": KIND_LABELS[entry.kind.name],
                   "text": cites.text(c["text"])} for date, entry, c in found]
         return self.env.get_template("corrections.md.j2").render(
             items=items, cite=cites, corrections=[], title="Corrections", tags=[], search_exclude=True,
@@ -201,13 +253,13 @@ class Renderer:
         parent = g.get("narrative", entry["parent"]) if entry.get("parent") else None
         return {
             "summary": entry["summary"],
-            "parent": link_to(parent, root) if parent else None,
+            "parent": self._link(parent, root) if parent else None,
             "explainer": cites.text(entry.get("explainer")),
             "claims": entry.get("claims") or [],
             "aims": cites.text(entry.get("aims")),
-            "children": [link_to(c, root) for c in sorted(g.children_of_narrative.get(entry.id, []), key=lambda e: e.title.lower())],
+            "children": [self._link(c, root) for c in sorted(g.children_of_narrative.get(entry.id, []), key=lambda e: e.title.lower())],
             "timeline": [self._timeline_item(i, root) for i in g.incidents_of_narrative.get(entry.id, [])],
-            "actors": [(link_to(a, root), n) for a, n in g.actors_behind(entry.id)],
+            "actors": [(self._link(a, root), n) for a, n in g.actors_behind(entry.id)],
             "debunks": [self._debunk_item(d, root) for d in g.debunks_of_narrative.get(entry.id, [])],
             "sources": cites.cite_all(entry.get("sources")),
             "tags": entry.get("tags") or [],
@@ -223,7 +275,7 @@ class Renderer:
             "roles": [{"title": r["title"], "period": self._period(r)} for r in entry.get("roles") or []],
             "description": cites.text(entry.get("description")),
             "incidents": [dict(self._timeline_item(i, root), role=role) for i, role in incidents],
-            "narratives": [link_to(n, root) for n in g.narratives_pushed_by(entry.id)],
+            "narratives": [self._link(n, root) for n in g.narratives_pushed_by(entry.id)],
             "quotes": [self._quote_item(q, i, cites, root) for i, q in reversed(g.quotes_by_actor.get(entry.id, []))],
             "debunks": [self._debunk_item(d, root) for d in g.debunks_of_actor(entry.id)],
             "refutations": [self._debunk_item(d, root) for d in g.refutations_by_actor.get(entry.id, [])],
@@ -237,8 +289,8 @@ class Renderer:
             "date": incident_period(entry),
             "platform": entry.get("platform"),
             "summary": cites.text(entry.get("summary")),
-            "actors": [{"link": link_to(g.get("actor", a["actor"]), root), "role": a["role"]} for a in entry.get("actors") or []],
-            "narratives": [link_to(g.get("narrative", n), root) for n in entry.get("narratives") or []],
+            "actors": [{"link": self._link(g.get("actor", a["actor"]), root), "role": a["role"]} for a in entry.get("actors") or []],
+            "narratives": [self._link(g.get("narrative", n), root) for n in entry.get("narratives") or []],
             "quotes": [self._quote_item(q, entry, cites, root) for q in entry.get("quotes") or []],
             "attribution": {"status": attribution.get("status"), "note": cites.text(attribution.get("note"))} if attribution else None,
             "debunks": [self._debunk_item(d, root) for d in g.debunks_of_incident.get(entry.id, [])],
@@ -251,12 +303,12 @@ class Renderer:
             "claim": entry["claim"],
             "verdict": entry["verdict"],
             "facts": cites.text(entry.get("facts")),
-            "refuted_by": [{"link": link_to(g.get("actor", r["actor"]), root),
+            "refuted_by": [{"link": self._link(g.get("actor", r["actor"]), root),
                             "date": parse_date(r["date"]).human() if r.get("date") else "",
                             "cite": cites.cite_value(r["source"]) if r.get("source") else Markup("")}
                            for r in entry.get("refuted_by") or []],
             "incidents": [self._timeline_item(i, root) for i in chronological(g.get("incident", i) for i in entry.get("incidents") or [])],
-            "narratives": [link_to(g.get("narrative", n), root) for n in entry.get("narratives") or []],
+            "narratives": [self._link(g.get("narrative", n), root) for n in entry.get("narratives") or []],
             "sources": cites.cite_all(entry.get("sources")),
         }
 
@@ -264,7 +316,7 @@ class Renderer:
         citing = self.graph.citing_entries.get(entry.id, [])
         groups = []
         for kind in self.schema.kinds.values():
-            members = [link_to(e, root) for e in citing if e.kind.name == kind.name]
+            members = [self._link(e, root) for e in citing if e.kind.name == kind.name]
             if members:
                 groups.append({"label": kind.folder.capitalize(), "links": members})
         return {
@@ -278,6 +330,26 @@ class Renderer:
 
     # -- pieces --------------------------------------------------------------
 
+    def _link(self, entry: Entry, root: str) -> Link:
+        key = (entry.path, root)
+        found = self._links.get(key)
+        if found is None:
+            found = self._links[key] = link_to(entry, root)
+        return found
+
+    def _citations(self, root: str) -> Citations:
+        return Citations(lambda source_id: self._source_reference(source_id, root))
+
+    def _source_reference(self, source_id: str, root: str) -> dict:
+        key = (source_id, root)
+        found = self._source_details.get(key)
+        if found is None:
+            source = self.graph.get("source", source_id)
+            found = self._source_details[key] = {
+                "source": source, "link": self._link(source, root), "url": link_target(source.get("url")),
+                "publisher": source.get("publisher"), "date": date_text(source, "published")}
+        return found
+
     def _period(self, role) -> str:
         start = parse_date(role["start"]).human() if role.get("start") else ""
         end = parse_date(role["end"]).human() if role.get("end") else ""
@@ -286,16 +358,22 @@ class Renderer:
         return f"since {start}" if start else f"until {end}" if end else ""
 
     def _timeline_item(self, incident: Entry, root: str) -> dict:
-        return {"link": link_to(incident, root), "date": incident_period(incident),
+        """An incident as timelines list it; shared, so callers copy before adding keys."""
+        key = (incident.path, root)
+        found = self._timeline_items.get(key)
+        if found is None:
+            found = self._timeline_items[key] = {
+                "link": self._link(incident, root), "date": incident_period(incident),
                 "iso": incident_date(incident).iso(), "platform": incident.get("platform")}
+        return found
 
     def _debunk_item(self, debunk: Entry, root: str) -> dict:
-        return {"link": link_to(debunk, root), "verdict": debunk["verdict"]}
+        return {"link": self._link(debunk, root), "verdict": debunk["verdict"]}
 
     def _quote_item(self, quote, incident: Entry, cites: Citations, root: str) -> dict:
         return {"text": quote["text"], "original": quote.get("original"),
-                "speaker": link_to(self.graph.get("actor", quote["speaker"]), root),
-                "incident": link_to(incident, root), "date": incident_period(incident),
+                "speaker": self._link(self.graph.get("actor", quote["speaker"]), root),
+                "incident": self._link(incident, root), "date": incident_period(incident),
                 "cite": cites.cite_value(quote["source"])}
 
     # -- index views -----------------------------------------------------------
@@ -309,8 +387,8 @@ class Renderer:
             year = incident_date(incident).year
             years.setdefault(year, []).append(dict(
                 self._timeline_item(incident, ""),
-                actors=[link_to(a, "") for a in actors],
-                narratives=[link_to(n, "") for n in narratives],
+                actors=[self._link(a, "") for a in actors],
+                narratives=[self._link(n, "") for n in narratives],
                 attrs=Markup(" ".join([
                     f'data-year="{year}"',
                     f'data-narratives="{" ".join(n.id for n in narratives)}"',
@@ -325,7 +403,7 @@ class Renderer:
 
         def tree(parent_id):
             children = [n for n in g.all("narrative") if n.get("parent") == parent_id]
-            return [{"link": link_to(n, "../"), "summary": n["summary"],
+            return [{"link": self._link(n, "../"), "summary": n["summary"],
                      "count": len(g.incidents_of_narrative.get(n.id, [])), "children": tree(n.id)}
                     for n in sorted(children, key=lambda e: e.title.lower())]
         return {"tree": tree(None), "total": len(g.all("narrative"))}
@@ -336,7 +414,7 @@ class Renderer:
             members = [a for a in self.graph.all("actor") if a["actor_type"] == actor_type]
             if members:
                 groups.append({"label": label, "actors": [
-                    {"link": link_to(a, "../"), "aliases": a.get("aliases") or [],
+                    {"link": self._link(a, "../"), "aliases": a.get("aliases") or [],
                      "count": len(self.graph.incidents_of_actor.get(a.id, []))}
                     for a in sorted(members, key=lambda e: e.title.lower())]})
         return {"groups": groups, "total": len(self.graph.all("actor"))}
@@ -354,7 +432,7 @@ class Renderer:
 
     def _source_index_view(self) -> dict:
         sources = sorted(self.graph.all("source"), key=lambda s: ((s.get("author") or s["publisher"]).lower(), s.id))
-        return {"sources": [{"link": link_to(s, "../"), "author": s.get("author"), "publisher": s["publisher"],
+        return {"sources": [{"link": self._link(s, "../"), "author": s.get("author"), "publisher": s["publisher"],
                              "date": date_text(s, "published"), "url": link_target(s.get("url")),
                              "count": len(self.graph.citing_entries.get(s.id, []))} for s in sources],
                 "total": len(sources)}

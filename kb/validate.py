@@ -239,11 +239,16 @@ def check_entries(entries: list[Entry], schema: Schema, today: dt.date):
     checker = EntryChecker(schema, today)
     diagnostics, references = [], {}
     for entry in entries:
-        for line, code, message in checker.check(entry):
-            diagnostics.append(Diagnostic(entry.path, line, code, message))
-        references[entry.path] = checker.references
+        found, references[entry.path] = check_entry(checker, entry)
+        diagnostics.extend(found)
     diagnostics.extend(check_collection(entries, references))
     return diagnostics, references
+
+
+def check_entry(checker: EntryChecker, entry: Entry) -> tuple[list[Diagnostic], list[Reference]]:
+    """The diagnostics of one entry on its own, and its references to other entries."""
+    diagnostics = [Diagnostic(entry.path, line, code, message) for line, code, message in checker.check(entry)]
+    return diagnostics, checker.references
 
 
 def check_collection(entries: list[Entry], references: dict):

@@ -124,3 +124,20 @@ def test_exclamation_before_a_citation_stays_text(kb_copy):
     html = markdown.markdown(page.split("\n---\n", 1)[1], extensions=["attr_list", "admonition", "tables"])
     assert "<img" not in html
     assert 'twist!<a href="#ref-1">[1]</a>' in html
+
+
+def test_map_serializer_writes_what_elementtree_writes(kb_copy):
+    import xml.etree.ElementTree as ET
+
+    from kb import maps
+
+    result = pipeline.check(kb_copy)
+    graph = pipeline.graph_of(result)
+    svgs = [maps.entry_map(graph, entry, "../../") for entries in graph.by_kind.values() for entry in entries]
+    svgs = [svg for svg in svgs if svg is not None] + [maps.overview_map(graph, "../")]
+    tricky = ET.Element("svg", {"title": 'a "quoted" <b> & c\td\ne\rf', "empty": ""})
+    ET.SubElement(tricky, "text").text = "x < y & z > w \" '"
+    ET.SubElement(tricky, "rect").tail = "tail & <more>"
+    ET.SubElement(tricky, "g", {"class": "empty"})
+    for svg in [*svgs, tricky]:
+        assert maps.serialize(svg) == ET.tostring(svg, encoding="unicode")

@@ -1,0 +1,130 @@
+"""The loader skips work that a cheap look at the text proves unneeded: the
+event scan for nesting depth when a bound read from the text shows the
+document shallow, and the node walk for aliases and tags when the text has
+none of the characters they need. Neither shortcut may change a result: the
+bound must never be below the real depth (or a deep document would reach
+libyaml's recursive composer), and text the walk would refuse must never
+look harmless.
+"""
+from __future__ import annotations
+
+import random
+
+import pytest
+import yaml
+from yaml._yaml import CParser
+
+from kb import loader
+from kb.loader import MAX_DEPTH, LoadProblem, _nesting_bound, parse
+
+# Pieces that open, close or prefix collections in block and flow style, and
+# some that only look like they might.
+TOKENS = ["- ", "? ", ": ", ":", "a: ", "a", "b", " ", "  ", "[", "]", "{", "}", ", ", ",", "!!map ", "!!seq ",
+          "&x ", "*x", "|", ">", "'", '"', "--- ", "...", "#c", "\t", "-", "?", "- - ", "k:", "[a: ", "? [",
+          "{? ", "-\t", "[? ", "[a]: ", "{a}: ", "!t ", "- ? ", "? - ", ": - ", "<<", "=", "a=b", " = ", "&", "*",
+          "!", "<< ", "=: ", "[=]", "{=}"]
+
+
+def event_depth(text: str) -> int:
+    """The deepest nesting the parser reaches, up to a syntax error if any."""
+    parser = CParser(text)
+    depth = deepest = 0
+    try:
+        while (event := parser.get_event()) is not None:
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                deepest = max(deepest, depth)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    finally:
+        parser.dispose()
+    return deepest
+
+
+def random_documents(seed: int, count: int):
+    rng = random.Random(seed)
+    for _ in range(count):
+        if rng.random() < 0.5:
+            text = "".join(rng.choice(TOKENS + ["\n"] * 4) for _ in range(rng.randint(1, 60)))
+        else:
+            text = "\n".join(" " * rng.randint(0, 8) + "".join(rng.choice(TOKENS) for _ in range(rng.randint(0, 8)))
+                             for _ in range(rng.randint(1, 10)))
+        # decode() refuses tabs in indentation before parsing.
+        if not any("\t" in line[: len(line) - len(line.lstrip(" \t"))] for line in text.split("\n")):
+            yield text
+
+
+def test_bound_is_never_below_the_real_depth():
+    for text in random_documents(seed=2024, count=20_000):
+        assert _nesting_bound(text) >= event_depth(text), repr(text)
+
+
+@pytest.mark.parametrize("text", [
+    "- - - - a: b\n",
+    "a:\n- b:\n  - [c, {d: [e: f]}]\n",
+    "? - a\n: - - b\n",
+    "a: |\n  - - - - - - - - - - - - - - - - - - - -\n",
+])
+def test_bound_on_known_shapes(text):
+    assert event_depth(text) <= _nesting_bound(text)
+
+
+def test_quick_decision_agrees_with_the_bound():
+    texts = [*random_documents(seed=99, count=5_000), "- - - - a: b\n", "a:\n" + "  " * 14 + "b: c\n", "[[[]]]"]
+    for text in texts:
+        for limit in range(0, 40, 3):
+            assert loader._surely_shallow(text, limit) == (_nesting_bound(text) <= limit), (repr(text), limit)
+
+
+def test_shallow_text_with_many_brackets_still_parses():
+    # Past the bound, the event scan decides, and finds nothing wrong.
+    text = "text: " + " ".join(f"word [@src-{i}, para. {i}]" for i in range(40)) + "\n"
+    assert _nesting_bound(text) > MAX_DEPTH
+    data, problems = parse(text)
+    assert data["text"].startswith("word [@src-0") and problems == []
+
+
+@pytest.mark.parametrize("text", [
+    "a:" + "".join(f"\n{'  ' * i}b{i}:" for i in range(1, 40)) + " x\n",
+    "a: " + "[" * 40 + "]" * 40 + "\n",
+    "a: " + "[" * 100_000 + "]" * 100_000 + "\n",
+])
+def test_deep_text_is_refused(text):
+    with pytest.raises(LoadProblem) as caught:
+        parse(text)
+    assert caught.value.code == "E005"
+
+
+def _refused_by_tree_walk(text: str) -> bool:
+    """Whether the full node walk refuses the text (False when it does not compose)."""
+    parser = loader._Loader(text)
+    try:
+        root = parser.get_single_node()
+    except yaml.YAMLError:
+        return False
+    finally:
+        parser.dispose()
+    if root is None:
+        return False
+    try:
+        loader._check_tree(root)
+    except LoadProblem:
+        return True
+    return False
+
+
+def test_text_the_tree_walk_refuses_is_never_skipped():
+    refused = 0
+    for text in random_documents(seed=7, count=20_000):
+        if _refused_by_tree_walk(text):
+            refused += 1
+            assert loader._may_hold_alias_or_tag(text), repr(text)
+    assert refused > 100  # the random documents do exercise the walk
+
+
+@pytest.mark.parametrize("text", ["a: <<\n", "<<: {a: b}\n", "a: =\n", "- =\n", "[=, a]\n", "=: a\n",
+                                  "a: &x b\nc: *x\n", "a: !!binary eA==\n", "a: !local b\n"])
+def test_known_refusals_are_not_skipped(text):
+    assert _refused_by_tree_walk(text) and loader._may_hold_alias_or_tag(text)

@@ -1,0 +1,107 @@
+"""Large sets are checked and rendered in two processes; the results must be
+exactly those of one process.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from kb import parallel, pipeline
+from kb.schema import load_schema
+
+SCHEMA = load_schema()
+TODAY = dt.date(2025, 6, 1)
+ABOVE_THRESHOLD = parallel.MINIMUM_ITEMS + 100
+
+needs_fork = pytest.mark.skipif(not parallel.can_fork(), reason="no fork, one core, or other threads running")
+
+
+@pytest.fixture(scope="module")
+def large_kb(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("large-kb")
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(ABOVE_THRESHOLD), str(root)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+def _double_with_pid(number: int) -> tuple[int, int]:
+    return number * 2, os.getpid()
+
+
+def _fail_on_odd(number: int) -> int:
+    if number % 2:
+        raise ValueError(f"odd number {number}")
+    return number
+
+
+@needs_fork
+def test_map_items_keeps_order_and_uses_a_second_process():
+    results = parallel.map_items(_double_with_pid, list(range(ABOVE_THRESHOLD)))
+    assert [value for value, _pid in results] == [n * 2 for n in range(ABOVE_THRESHOLD)]
+    assert {pid for _value, pid in results} == {os.getpid(), results[1][1]} and results[1][1] != os.getpid()
+
+
+def test_map_items_below_the_threshold_stays_in_this_process():
+    results = parallel.map_items(_double_with_pid, list(range(10)))
+    assert {pid for _value, pid in results} == {os.getpid()}
+
+
+@needs_fork
+def test_an_error_in_the_child_is_raised_with_its_traceback():
+    with pytest.raises(RuntimeError, match="ValueError: odd number 1"):
+        parallel.map_items(_fail_on_odd, list(range(ABOVE_THRESHOLD)))
+
+
+def test_map_items_restores_the_cycle_collector():
+    import gc
+
+    assert gc.isenabled()
+    parallel.map_items(_double_with_pid, list(range(ABOVE_THRESHOLD)))
+    assert gc.isenabled()
+
+
+def _check_and_generate(root: Path):
+    result = pipeline.check(root, SCHEMA, today=TODAY)
+    pages = pipeline.generate(result, SCHEMA, history={})[1] if result.ok else {}
+    return result, pages
+
+
+def _same_results(first, second):
+    (result_a, pages_a), (result_b, pages_b) = first, second
+    assert result_a.diagnostics == result_b.diagnostics
+    assert [(e.path, e.kind.name) for e in result_a.entries] == [(e.path, e.kind.name) for e in result_b.entries]
+    for entry_a, entry_b in zip(result_a.entries, result_b.entries):
+        assert entry_a.data == entry_b.data
+        assert entry_a.data.key_lines == entry_b.data.key_lines
+    assert result_a.references == result_b.references
+    assert list(pages_a) == list(pages_b)
+    assert pages_a == pages_b
+
+
+@needs_fork
+def test_two_processes_give_the_same_check_and_pages(large_kb, monkeypatch):
+    parallel_run = _check_and_generate(large_kb)
+    assert parallel_run[0].ok and len(parallel_run[1]) > ABOVE_THRESHOLD
+    monkeypatch.setattr(parallel, "MINIMUM_ITEMS", sys.maxsize)
+    _same_results(parallel_run, _check_and_generate(large_kb))
+
+
+@needs_fork
+def test_two_processes_give_the_same_diagnostics(large_kb, tmp_path, monkeypatch):
+    broken = tmp_path / "broken"
+    shutil.copytree(large_kb, broken)
+    # Hand-written broken entries (one per error code) among the generated ones.
+    for fixture in sorted((ROOT / "tests" / "bad").glob("*.yaml")):
+        shutil.copy(fixture, broken / "entries" / "incidents" / fixture.name)
+    parallel_run = _check_and_generate(broken)
+    assert not parallel_run[0].ok
+    monkeypatch.setattr(parallel, "MINIMUM_ITEMS", sys.maxsize)
+    _same_results(parallel_run, _check_and_generate(broken))
