@@ -35,10 +35,13 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\u
 class LineDict(dict):
     """A mapping that knows its own line and the line of each key."""
 
-    line = 1
+    # Slots: no attribute dict per value, which the cycle collector would
+    # walk on every collection (tens of thousands of them in a large set).
+    __slots__ = ("line", "key_lines", "block_starts")
 
     def __init__(self):
         super().__init__()
+        self.line = 1
         self.key_lines: dict = {}
         self.block_starts: dict = {}
 
@@ -55,10 +58,11 @@ class LineDict(dict):
 class LineList(list):
     """A list that knows its own line and the line of each item."""
 
-    line = 1
+    __slots__ = ("line", "item_lines")  # as LineDict's
 
     def __init__(self):
         super().__init__()
+        self.line = 1
         self.item_lines: list[int] = []
 
     def line_of(self, index: int) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlparse
 
 from .dates import parse_date
@@ -25,9 +25,12 @@ RESERVED_IDS = {"index", "tags", "timeline", "data", "assets", "search", "con", 
 SOURCE_FIELDS = {"source", "sources"}
 
 
-@dataclass(frozen=True)
-class Reference:
-    """A pointer from an entry to another entry, found while validating."""
+class Reference(NamedTuple):
+    """A pointer from an entry to another entry, found while validating.
+
+    A tuple of plain values, which the cycle collector stops tracking after
+    one look: a large set has some ten references per entry.
+    """
 
     line: int
     field: str  # dotted path of the field, e.g. actors[2].actor
