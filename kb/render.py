@@ -76,7 +76,11 @@ class _Environment(jinja2.Environment):
 def make_environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env = _Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
-        autoescape=True,  # macros then return Markup; finalize does the escaping
+        # finalize escapes every printed value that is not Markup already;
+        # Jinja's autoescape would only wrap each result once more. Macros
+        # then return plain text, made of escaped values: templates print
+        # them with |safe.
+        autoescape=False,
         finalize=_MarkdownEscaper(),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
