@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .diagnostics import Diagnostic
@@ -11,11 +12,14 @@ from .schema import Kind, Schema
 
 @dataclass
 class Entry:
+    """One entry file's data. The data is not changed once loaded, so id and
+    title, read on every page that links the entry, are worked out once."""
+
     kind: Kind
     path: str  # as shown to users: entries/<folder>/<id>.yaml
     data: LineDict
 
-    @property
+    @cached_property
     def id(self) -> str:
         return self.data.get("id") if isinstance(self.data.get("id"), str) else self.file_id
 
@@ -24,7 +28,7 @@ class Entry:
         """The id the file name gives: entries/<folder>/<file_id>.yaml."""
         return Path(self.path).stem
 
-    @property
+    @cached_property
     def title(self) -> str:
         return str(self.data.get(self.kind.title_field, self.id))
 
