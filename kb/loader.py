@@ -8,6 +8,7 @@ expansion bombs possible.
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import yaml
 from yaml._yaml import CParser
@@ -173,16 +174,16 @@ def _build(loader: _Loader, node):
     """
     tag = node.tag
     if tag == "tag:yaml.org,2002:str":
-        return loader.construct_scalar(node)
+        return node.value  # what construct_scalar returns for an implicitly tagged scalar
     if tag in _PLAIN_SCALAR_TAGS:
         return loader.yaml_constructors[tag](loader, node)
     if tag == "tag:yaml.org,2002:map":
         data = _new_map(node)
-        _fill_map(data, node, lambda child: _build(loader, child), loader.duplicates)
+        _fill_map(data, node, partial(_build, loader), loader.duplicates)
         return data
     if tag == "tag:yaml.org,2002:seq":
         data = _new_seq(node)
-        _fill_seq(data, node, lambda child: _build(loader, child))
+        _fill_seq(data, node, partial(_build, loader))
         return data
     return loader.construct_object(node, deep=True)
 
