@@ -15,6 +15,7 @@ PUSHING_ROLES = ("originator", "amplifier")
 class Graph:
     entries: dict[tuple[str, str], Entry]
     by_kind: dict[str, list[Entry]]
+    incidents_in_time: list[Entry] = field(default_factory=list)  # chronological()
     # kind -> id -> list of things pointing at it
     incidents_of_actor: dict[str, list[tuple[Entry, str]]] = field(default_factory=dict)
     incidents_of_narrative: dict[str, list[Entry]] = field(default_factory=dict)
@@ -80,7 +81,8 @@ def link(entries: list[Entry], references: dict) -> Graph:
     lists = {name: defaultdict(list) for name in (
         "incidents_of_actor", "incidents_of_narrative", "debunks_of_incident", "debunks_of_narrative",
         "children_of_narrative", "citing_entries", "quotes_by_actor", "refutations_by_actor")}
-    for incident in chronological(graph.all("incident")):
+    graph.incidents_in_time = chronological(graph.all("incident"))
+    for incident in graph.incidents_in_time:
         for link_ in incident.get("actors") or []:
             lists["incidents_of_actor"][link_["actor"]].append((incident, link_["role"]))
         for narrative_id in incident.get("narratives") or []:

@@ -8,6 +8,7 @@ expansion bombs possible.
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import yaml
 from yaml._yaml import CParser
@@ -35,10 +36,13 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\u
 class LineDict(dict):
     """A mapping that knows its own line and the line of each key."""
 
-    line = 1
+    # Slots: no attribute dict per value, which the cycle collector would
+    # walk on every collection (tens of thousands of them in a large set).
+    __slots__ = ("line", "key_lines", "block_starts")
 
     def __init__(self):
         super().__init__()
+        self.line = 1
         self.key_lines: dict = {}
         self.block_starts: dict = {}
 
@@ -55,10 +59,11 @@ class LineDict(dict):
 class LineList(list):
     """A list that knows its own line and the line of each item."""
 
-    line = 1
+    __slots__ = ("line", "item_lines")  # as LineDict's
 
     def __init__(self):
         super().__init__()
+        self.line = 1
         self.item_lines: list[int] = []
 
     def line_of(self, index: int) -> int:
@@ -73,6 +78,19 @@ class LoadProblem(Exception):
 
 class _Resolver(yaml.resolver.Resolver):
     """Standard resolver without timestamps: dates stay text, checked later."""
+
+    def resolve(self, kind, value, implicit):
+        """BaseResolver.resolve, for the composer's every node, without its list
+        concatenation per call: there are no wildcard or path resolvers here."""
+        if kind is yaml.ScalarNode and implicit[0]:
+            for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                if regexp.match(value):
+                    return tag
+        return _DEFAULT_TAGS[kind]
+
+
+_DEFAULT_TAGS = {yaml.ScalarNode: _Resolver.DEFAULT_SCALAR_TAG, yaml.SequenceNode: _Resolver.DEFAULT_SEQUENCE_TAG,
+                 yaml.MappingNode: _Resolver.DEFAULT_MAPPING_TAG}
 
 
 _Resolver.yaml_implicit_resolvers = {
@@ -93,38 +111,81 @@ def _line(node) -> int:
     return node.start_mark.line + 1
 
 
-def _construct_map(loader: _Loader, node):
-    data = LineDict()
-    data.line = _line(node)
-    yield data
+def _fill_map(data: LineDict, node, build, duplicates: list) -> None:
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key = build(key_node)
         if not isinstance(key, (str, int, float, bool)) and key is not None:
             raise LoadProblem(_line(key_node), "E006", "a mapping key must be plain text")
         if key in data:
-            loader.duplicates.append(LoadProblem(
+            duplicates.append(LoadProblem(
                 _line(key_node), "E003",
                 f"duplicate key '{key}' (first at line {data.key_lines[key]}); "
                 "YAML would silently keep only the last value"))
             continue
-        data[key] = loader.construct_object(value_node, deep=True)
+        data[key] = build(value_node)
         data.key_lines[key] = _line(key_node)
         if getattr(value_node, "style", None) == "|":
             # A literal block's text starts on the line after its indicator.
             data.block_starts[key] = _line(value_node) + 1
 
 
-def _construct_seq(loader: _Loader, node):
+def _fill_seq(data: LineList, node, build) -> None:
+    for item in node.value:
+        data.append(build(item))
+        data.item_lines.append(_line(item))
+
+
+def _new_map(node) -> LineDict:
+    data = LineDict()
+    data.line = _line(node)
+    return data
+
+
+def _new_seq(node) -> LineList:
     data = LineList()
     data.line = _line(node)
+    return data
+
+
+def _construct_map(loader: _Loader, node):
+    data = _new_map(node)
     yield data
-    for item in node.value:
-        data.append(loader.construct_object(item, deep=True))
-        data.item_lines.append(_line(item))
+    _fill_map(data, node, lambda child: loader.construct_object(child, deep=True), loader.duplicates)
+
+
+def _construct_seq(loader: _Loader, node):
+    data = _new_seq(node)
+    yield data
+    _fill_seq(data, node, lambda child: loader.construct_object(child, deep=True))
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+
+_PLAIN_SCALAR_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+                      "tag:yaml.org,2002:null"}
+
+
+def _build(loader: _Loader, node):
+    """What loader.construct_document(node) makes of a tree without aliases or
+    explicit tags, built directly: a third of the time of the constructor's
+    general machinery (object cache, generators, recursion guards), which
+    only aliases and custom tags need. Scalars go through the same functions.
+    """
+    tag = node.tag
+    if tag == "tag:yaml.org,2002:str":
+        return node.value  # what construct_scalar returns for an implicitly tagged scalar
+    if tag in _PLAIN_SCALAR_TAGS:
+        return loader.yaml_constructors[tag](loader, node)
+    if tag == "tag:yaml.org,2002:map":
+        data = _new_map(node)
+        _fill_map(data, node, partial(_build, loader), loader.duplicates)
+        return data
+    if tag == "tag:yaml.org,2002:seq":
+        data = _new_seq(node)
+        _fill_seq(data, node, partial(_build, loader))
+        return data
+    return loader.construct_object(node, deep=True)
 
 
 # An '=' that ends a plain scalar; a lone '=' also starts one (see below).
@@ -300,10 +361,11 @@ def parse(text: str):
             raise LoadProblem(1, "E002", f"YAML syntax error: {exc}") from None
         if root is None:
             raise LoadProblem(1, "E006", "file is empty; an entry is a mapping of fields")
-        if _may_hold_alias_or_tag(text):
+        plain_tree = not _may_hold_alias_or_tag(text)
+        if not plain_tree:
             _check_tree(root)
         try:
-            data = loader.construct_document(root)
+            data = _build(loader, root) if plain_tree else loader.construct_document(root)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             raise LoadProblem(mark.line + 1 if mark else 1, "E002", f"YAML error: {exc.problem}") from None

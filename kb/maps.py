@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .link import Graph
 from .model import Entry
@@ -21,8 +21,7 @@ MAX_PER_COLUMN = 24
 LABEL_CHARS = 30
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
     kind: str
     folder: str
     id: str

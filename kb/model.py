@@ -1,7 +1,9 @@
 """Finds entry files and loads them into Entry objects."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .diagnostics import Diagnostic
@@ -11,11 +13,14 @@ from .schema import Kind, Schema
 
 @dataclass
 class Entry:
+    """One entry file's data. The data is not changed once loaded, so id and
+    title, read on every page that links the entry, are worked out once."""
+
     kind: Kind
     path: str  # as shown to users: entries/<folder>/<id>.yaml
     data: LineDict
 
-    @property
+    @cached_property
     def id(self) -> str:
         return self.data.get("id") if isinstance(self.data.get("id"), str) else self.file_id
 
@@ -24,7 +29,7 @@ class Entry:
         """The id the file name gives: entries/<folder>/<file_id>.yaml."""
         return Path(self.path).stem
 
-    @property
+    @cached_property
     def title(self) -> str:
         return str(self.data.get(self.kind.title_field, self.id))
 
@@ -45,26 +50,53 @@ def _display(path: Path, root: Path) -> str:
 def discover(entries_dir: Path, schema: Schema):
     """Yields (path, shown path, kind or None, problem or None) per file under entries/."""
     root = entries_dir.parent
+    shown_dir = _display(entries_dir, root)
     entries_real = entries_dir.resolve()
-    for path in sorted(p for p in entries_dir.rglob("*") if p.is_file() or p.is_symlink()):
-        shown = _display(path, root)
-        rel = path.relative_to(entries_dir)
+    # In the order of sorted Paths: by their parts.
+    for rel, is_link in sorted(_files_below(str(entries_dir)), key=lambda found: found[0].split("/")):
+        path = entries_dir / rel
+        shown = f"{shown_dir}/{rel}"
+        parts = rel.split("/")
         if not shown.isprintable():
             shown = shown.encode("unicode_escape").decode("ascii")  # keep one diagnostic on one line
             yield path, shown, None, LoadProblem(1, "E010", "file name contains control characters; rename it to <id>.yaml")
             continue
-        link_problem = _link_problem(path, entries_real)
+        link_problem = _link_problem(path, entries_real) if is_link else None
         if link_problem:
             yield path, shown, None, LoadProblem(1, "E010", link_problem)
             continue
-        if path.name.startswith(".") or path.name in ("README.md",):
+        if parts[-1].startswith(".") or parts[-1] in ("README.md",):
             continue
-        kind = schema.kind_of_folder(rel.parts[0]) if len(rel.parts) == 2 else None
+        kind = schema.kind_of_folder(parts[0]) if len(parts) == 2 else None
         if kind is None or path.suffix != ".yaml":
             folders = ", ".join(f"entries/{f}/" for f in schema.folders)
             yield path, shown, None, LoadProblem(1, "E010", f"not an entry location; entries are <id>.yaml files directly in {folders}")
             continue
         yield path, shown, kind, None
+
+
+def _files_below(folder: str, prefix: str = ""):
+    """Yields (path relative to the top folder, whether a symbolic link) of every
+    file and symbolic link below folder: what Path.rglob("*") finds, without a
+    stat of each file (the directory listing says what each entry is).
+    Symbolic links to folders are yielded, not entered; unreadable folders are skipped.
+    """
+    try:
+        with os.scandir(folder) as listing:
+            found = list(listing)
+    except PermissionError:
+        return
+    for item in found:
+        rel = prefix + item.name
+        try:
+            if item.is_symlink():
+                yield rel, True
+            elif item.is_dir(follow_symlinks=False):
+                yield from _files_below(item.path, rel + "/")
+            elif item.is_file(follow_symlinks=False):
+                yield rel, False
+        except OSError:  # removed while being listed
+            continue
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -34,6 +34,9 @@ ACTOR_TYPE_LABELS = {
 }
 
 
+_NOTHING = Markup("")
+
+
 class _MarkdownEscaper:
     """Escapes each printed value for Markdown (the environment's finalize).
 
@@ -48,7 +51,7 @@ class _MarkdownEscaper:
         if isinstance(value, Markup):
             return value
         if value is None:
-            return Markup("")
+            return _NOTHING
         if type(value) is not str:  # True and 1 are equal keys, but print differently
             return Markup(escape_inline(value))
         escaped = self._escaped.get(value)
@@ -76,7 +79,11 @@ class _Environment(jinja2.Environment):
 def make_environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env = _Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
-        autoescape=True,  # macros then return Markup; finalize does the escaping
+        # finalize escapes every printed value that is not Markup already;
+        # Jinja's autoescape would only wrap each result once more. Macros
+        # then return plain text, made of escaped values: templates print
+        # them with |safe.
+        autoescape=False,
         finalize=_MarkdownEscaper(),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -381,7 +388,7 @@ class Renderer:
     def _timeline_view(self) -> dict:
         """Every incident by year, with the data attributes the timeline filters read."""
         years: dict[int, list] = {}
-        for incident in chronological(self.graph.all("incident")):
+        for incident in self.graph.incidents_in_time:
             actors = [self.graph.get("actor", a["actor"]) for a in incident.get("actors") or []]
             narratives = [self.graph.get("narrative", n) for n in incident.get("narratives") or []]
             year = incident_date(incident).year
@@ -421,7 +428,7 @@ class Renderer:
 
     def _incident_index_view(self) -> dict:
         years: dict[int, list] = {}
-        for incident in chronological(self.graph.all("incident")):
+        for incident in self.graph.incidents_in_time:
             years.setdefault(incident_date(incident).year, []).append(self._timeline_item(incident, "../"))
         return {"years": sorted(years.items()), "total": len(self.graph.all("incident"))}
 

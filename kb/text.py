@@ -46,7 +46,9 @@ def find_citations(text: str):
 def escape_inline(value: str) -> str:
     """Makes plain text safe to place inside Markdown: no markup, no HTML."""
     flat = " ".join(str(value).split())
-    return MARKDOWN_INLINE_SPECIALS.sub(r"\\\1", flat).replace("<", "&lt;")
+    if MARKDOWN_INLINE_SPECIALS.search(flat):  # most values have none: skip the substitution
+        flat = MARKDOWN_INLINE_SPECIALS.sub(r"\\\1", flat)
+    return flat.replace("<", "&lt;")
 
 
 def neutralise(text: str) -> str:
@@ -72,11 +74,16 @@ def _disarm(match: re.Match) -> str:
     return whole[: match.start(1) - offset] + "#unsafe-link-removed" + whole[match.end(1) - offset :]
 
 
+_CITATION_WITH_SPACE = re.compile(r"\s*" + CITATION.pattern)
+_LINK_OR_IMAGE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKUP_CHARACTERS = re.compile(r"[*_`#>]")
+
+
 def plain(text: str) -> str:
     """Text without citations or Markdown link syntax, for descriptions."""
-    text = re.sub(r"\s*" + CITATION.pattern, "", text)
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"[*_`#>]", "", text)
+    text = _CITATION_WITH_SPACE.sub("", text)
+    text = _LINK_OR_IMAGE.sub(r"\1", text)
+    text = _MARKUP_CHARACTERS.sub("", text)
     return " ".join(text.split())
 
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlparse
 
 from .dates import parse_date
 from .diagnostics import Diagnostic, did_you_mean
 from .loader import LineDict, LineList
 from .model import Entry
-from .schema import Field, Schema
+from .schema import SCALAR_TYPES, Field, Schema
 from .text import find_citations, find_raw_html, find_unsafe_links
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -25,9 +25,12 @@ RESERVED_IDS = {"index", "tags", "timeline", "data", "assets", "search", "con", 
 SOURCE_FIELDS = {"source", "sources"}
 
 
-@dataclass(frozen=True)
-class Reference:
-    """A pointer from an entry to another entry, found while validating."""
+class Reference(NamedTuple):
+    """A pointer from an entry to another entry, found while validating.
+
+    A tuple of plain values, which the cycle collector stops tracking after
+    one look: a large set has some ten references per entry.
+    """
 
     line: int
     field: str  # dotted path of the field, e.g. actors[2].actor
@@ -64,6 +67,9 @@ class EntryChecker:
     def __init__(self, schema: Schema, today: dt.date):
         self.schema = schema
         self.today = today
+        # {field name: field} of each field list, keyed by the list's identity:
+        # the lists belong to the schema (or are constants), which outlive the checker.
+        self._fields_by_name: dict[int, dict[str, Field]] = {}
 
     def check(self, entry: Entry):
         self.references: list[Reference] = []
@@ -72,7 +78,9 @@ class EntryChecker:
         yield from self._dates_in_order(entry)
 
     def _mapping(self, fields, data: LineDict, prefix: str, where: str):
-        known = {f.name: f for f in fields}
+        known = self._fields_by_name.get(id(fields))
+        if known is None:
+            known = self._fields_by_name[id(fields)] = {f.name: f for f in fields}
         for key in data:
             if key not in known:
                 hint = did_you_mean(str(key), known)
@@ -93,8 +101,7 @@ class EntryChecker:
             yield line, "E101", f"missing required field '{prefix}{field.name}'"
 
     def _value(self, field: Field, value, line: int, path: str, parent):
-        check = getattr(self, f"_{field.type}")
-        yield from check(field, value, line, path, parent)
+        yield from _CHECKS[field.type](self, field, value, line, path, parent)
 
     def _wrong(self, line, path, expected, value):
         return line, "E102", f"'{path}' must be {expected}, not {_type_name(value)}"
@@ -227,6 +234,10 @@ class EntryChecker:
         if end.latest < start.earliest:
             yield entry.data.line_of("end_date"), "E303", f"end_date {end.iso()} is before date {start.iso()}"
 
+
+# Field type -> EntryChecker method checking a value of that type.
+_CHECKS = {name[1:]: function for name, function in vars(EntryChecker).items()
+           if name[1:] in SCALAR_TYPES | {"list", "object"}}
 
 CITE_FIELDS = (
     Field(name="source", type="slug", required=True, doc="The id of a source entry."),

@@ -128,3 +128,66 @@ def test_text_the_tree_walk_refuses_is_never_skipped():
                                   "a: &x b\nc: *x\n", "a: !!binary eA==\n", "a: !local b\n"])
 def test_known_refusals_are_not_skipped(text):
     assert _refused_by_tree_walk(text) and loader._may_hold_alias_or_tag(text)
+
+
+# -- building values without the constructor's machinery ----------------------
+
+SCALARS = ["0x1F", "1_000", "0b_", "0b1", "1:20", "190:20:30", ".inf", "-.NaN", "~", "null", "Null", "True", "yes",
+           "off", "2021-01-01", "0o7", "017", "+1", "1e3", "1.5e+3", "-0", "''", '""', "'a b'", '"x\\ty"', "3.", "._"]
+
+
+def _shape(value):
+    """A value with every line it remembers, comparable with ==."""
+    if isinstance(value, loader.LineDict):
+        return ("map", value.line, [(key, value.key_lines[key], value.block_starts.get(key), _shape(item))
+                                    for key, item in value.items()])
+    if isinstance(value, loader.LineList):
+        return ("seq", value.line, value.item_lines, [_shape(item) for item in value])
+    return (type(value).__name__, repr(value))
+
+
+def _built(text: str, direct: bool):
+    parser = loader._Loader(text)
+    try:
+        try:
+            root = parser.get_single_node()
+        except yaml.YAMLError:
+            return None
+        if root is None:
+            return None
+        try:
+            data = loader._build(parser, root) if direct else parser.construct_document(root)
+        except Exception as exc:  # the same error either way
+            return ("error", type(exc).__name__, str(exc))
+        return _shape(data), [(p.line, p.code, p.message) for p in parser.duplicates]
+    finally:
+        parser.dispose()
+
+
+def plain_documents(seed: int, count: int):
+    rng = random.Random(seed)
+    pieces = TOKENS + SCALARS * 3 + ["key: |\n  text\n", "k: >\n  folded\n", "a: 1\na: 2\n", "? [x]\n: y\n"]
+    for _ in range(count):
+        text = "\n".join(" " * rng.randint(0, 6) + "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+                         for _ in range(rng.randint(1, 8)))
+        if not loader._may_hold_alias_or_tag(text):
+            yield text
+
+
+def test_direct_build_equals_the_constructor():
+    built = 0
+    for text in plain_documents(seed=5, count=20_000):
+        direct = _built(text, direct=True)
+        assert direct == _built(text, direct=False), repr(text)
+        built += direct is not None
+    assert built > 1000
+
+
+def test_direct_build_equals_the_constructor_on_entries():
+    from conftest import KB_FIXTURE, ROOT
+
+    files = sorted((ROOT / "entries").glob("*/*.yaml")) + sorted((KB_FIXTURE / "entries").glob("*/*.yaml"))
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert _built(text, direct=True) == _built(text, direct=False), path

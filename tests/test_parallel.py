@@ -68,6 +68,18 @@ def test_map_items_restores_the_cycle_collector():
     assert gc.isenabled()
 
 
+def test_map_items_leaves_objects_frozen_by_the_program_frozen():
+    import gc
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        parallel.map_items(_double_with_pid, list(range(ABOVE_THRESHOLD)))
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
 def _check_and_generate(root: Path):
     result = pipeline.check(root, SCHEMA, today=TODAY)
     pages = pipeline.generate(result, SCHEMA, history={})[1] if result.ok else {}
