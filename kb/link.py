@@ -15,7 +15,7 @@ PUSHING_ROLES = ("originator", "amplifier")
 class Graph:
     entries: dict[tuple[str, str], Entry]
     by_kind: dict[str, list[Entry]]
-    incidents_in_time: list[Entry] = field(default_factory=list)  # chronological()
+    incidents_in_time: list[Entry] = field(default_factory=list)  # every incident, in chronological() order
     # kind -> id -> list of things pointing at it
     incidents_of_actor: dict[str, list[tuple[Entry, str]]] = field(default_factory=dict)
     incidents_of_narrative: dict[str, list[Entry]] = field(default_factory=dict)

@@ -52,10 +52,10 @@ def _gc_paused():
 
     Every container a batch creates (parsed values, page views, unpickled
     results) counts towards the next collection, and each full collection
-    walks every object the process holds: over 10,000 entries that is a
+    walks every object the process holds: over 10,000 entries that was a
     fifth of the time. What a batch leaves behind is kept, or plain garbage
-    that reference counting frees; the few cycles (Jinja's) wait for the
-    next collection after the batch.
+    that reference counting frees; the few cycles (Jinja's) wait for a
+    later full collection.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -72,9 +72,10 @@ def _promote_young_objects():
 
     Otherwise the young generation, now holding everything the batch made,
     is walked at the next collection, and again when it moves up a
-    generation. Freezing and unfreezing every object puts them in the
-    oldest generation, walked only by full collections. Skipped if the
-    program froze objects itself, which unfreezing would undo.
+    generation. Freezing and unfreezing every object puts all of them (and
+    whatever else was young) in the oldest generation, walked only by full
+    collections. Skipped if the program froze objects itself, which
+    unfreezing would undo.
     """
     if gc.get_freeze_count() == 0:
         gc.freeze()

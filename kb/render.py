@@ -14,8 +14,8 @@ from typing import Callable
 import jinja2
 from markupsafe import Markup
 
-from .dates import parse_date
-from .link import Graph, chronological, incident_date
+from .dates import PartialDate, parse_date
+from .link import Graph, chronological
 from .model import Entry
 from .schema import Schema
 from . import parallel, reader
@@ -40,19 +40,19 @@ _NOTHING = Markup("")
 class _MarkdownEscaper:
     """Escapes each printed value for Markdown (the environment's finalize).
 
-    The same texts (dates, roles, verdicts, publishers) are printed on many
-    pages, so each distinct text is escaped once per environment.
+    The same texts (dates, roles, verdicts, publishers) and numbers are
+    printed on many pages, so each distinct one is escaped once per environment.
     """
 
     def __init__(self):
-        self._escaped: dict[str, Markup] = {}
+        self._escaped: dict[str | int, Markup] = {}
 
     def __call__(self, value):
         if isinstance(value, Markup):
             return value
         if value is None:
             return _NOTHING
-        if type(value) is not str:  # True and 1 are equal keys, but print differently
+        if type(value) is not str and type(value) is not int:  # True == 1 == 1.0, but they print differently
             return Markup(escape_inline(value))
         escaped = self._escaped.get(value)
         if escaped is None:
@@ -103,23 +103,6 @@ class Link:
     title: Markup  # escaped for Markdown
     url: Markup
     markdown: Markup
-
-
-def date_text(entry: Entry, name: str = "date") -> str:
-    value = entry.get(name)
-    if value is None:
-        return ""
-    text = parse_date(value).human()
-    if entry.get(f"{name}_approximate"):
-        text = f"c. {text} (approximate)"
-    return text
-
-
-def incident_period(entry: Entry) -> str:
-    start = date_text(entry)
-    if entry.get("end_date"):
-        return f"{start} – {parse_date(entry['end_date']).human()}"
-    return start
 
 
 @dataclass
@@ -192,6 +175,7 @@ class Renderer:
         self._links: dict[tuple[str, str], Link] = {}
         self._timeline_items: dict[tuple[str, str], dict] = {}
         self._source_details: dict[tuple[str, str], dict] = {}
+        self._dates: dict = {}  # date value -> PartialDate
 
     def pages(self) -> dict[str, str]:
         """All generated pages, keyed by their path under docs/."""
@@ -240,7 +224,7 @@ class Renderer:
     def corrections_page(self) -> str:
         """Every correction of every entry, newest first."""
         cites = self._citations("")
-        found = [(parse_date(c["date"]), entry, c) for kind in self.schema.kinds.values()
+        found = [(self._date(c["date"]), entry, c) for kind in self.schema.kinds.values()
                  for entry in self.graph.all(kind.name) for c in entry.get("corrections") or []]
         found.sort(key=lambda item: (item[0], item[1].title.lower()), reverse=True)
         items = [{"date": date.human(), "link": self._link(entry, ""), "kind": KIND_LABELS[entry.kind.name],
@@ -250,8 +234,8 @@ class Renderer:
             description="What was corrected in published entries, and when, newest first.")
 
     def _corrections(self, entry: Entry, cites: Citations) -> list[dict]:
-        dated = sorted(entry.get("corrections") or [], key=lambda c: parse_date(c["date"]))
-        return [{"date": parse_date(c["date"]).human(), "text": cites.text(c["text"])} for c in dated]
+        dated = sorted(entry.get("corrections") or [], key=lambda c: self._date(c["date"]))
+        return [{"date": self._date(c["date"]).human(), "text": cites.text(c["text"])} for c in dated]
 
     # -- entry views -------------------------------------------------------
 
@@ -293,7 +277,7 @@ class Renderer:
         g = self.graph
         attribution = entry.get("attribution") or {}
         return {
-            "date": incident_period(entry),
+            "date": self._incident_period(entry),
             "platform": entry.get("platform"),
             "summary": cites.text(entry.get("summary")),
             "actors": [{"link": self._link(g.get("actor", a["actor"]), root), "role": a["role"]} for a in entry.get("actors") or []],
@@ -311,7 +295,7 @@ class Renderer:
             "verdict": entry["verdict"],
             "facts": cites.text(entry.get("facts")),
             "refuted_by": [{"link": self._link(g.get("actor", r["actor"]), root),
-                            "date": parse_date(r["date"]).human() if r.get("date") else "",
+                            "date": self._date(r["date"]).human() if r.get("date") else "",
                             "cite": cites.cite_value(r["source"]) if r.get("source") else Markup("")}
                            for r in entry.get("refuted_by") or []],
             "incidents": [self._timeline_item(i, root) for i in chronological(g.get("incident", i) for i in entry.get("incidents") or [])],
@@ -328,7 +312,7 @@ class Renderer:
                 groups.append({"label": kind.folder.capitalize(), "links": members})
         return {
             "publisher": entry["publisher"], "author": entry.get("author"),
-            "published": date_text(entry, "published"), "published_note": entry.get("published_note"),
+            "published": self._date_text(entry, "published"), "published_note": entry.get("published_note"),
             "url": link_target(entry.get("url")), "archived_url": link_target(entry.get("archived_url")),
             "language": entry["language"], "type": entry["source_type"].replace("-", " "),
             "description": cites.text(entry.get("description")), "notes": cites.text(entry.get("notes")),
@@ -354,12 +338,34 @@ class Renderer:
             source = self.graph.get("source", source_id)
             found = self._source_details[key] = {
                 "source": source, "link": self._link(source, root), "url": link_target(source.get("url")),
-                "publisher": source.get("publisher"), "date": date_text(source, "published")}
+                "publisher": source.get("publisher"), "date": self._date_text(source, "published")}
         return found
 
+    def _date(self, value) -> PartialDate:
+        """parse_date, once per distinct value: the same dates recur on many pages."""
+        found = self._dates.get(value)
+        if found is None:
+            found = self._dates[value] = parse_date(value)
+        return found
+
+    def _date_text(self, entry: Entry, name: str = "date") -> str:
+        value = entry.get(name)
+        if value is None:
+            return ""
+        text = self._date(value).human()
+        if entry.get(f"{name}_approximate"):
+            text = f"c. {text} (approximate)"
+        return text
+
+    def _incident_period(self, entry: Entry) -> str:
+        start = self._date_text(entry)
+        if entry.get("end_date"):
+            return f"{start} – {self._date(entry['end_date']).human()}"
+        return start
+
     def _period(self, role) -> str:
-        start = parse_date(role["start"]).human() if role.get("start") else ""
-        end = parse_date(role["end"]).human() if role.get("end") else ""
+        start = self._date(role["start"]).human() if role.get("start") else ""
+        end = self._date(role["end"]).human() if role.get("end") else ""
         if start and end:
             return f"{start} – {end}"
         return f"since {start}" if start else f"until {end}" if end else ""
@@ -370,8 +376,8 @@ class Renderer:
         found = self._timeline_items.get(key)
         if found is None:
             found = self._timeline_items[key] = {
-                "link": self._link(incident, root), "date": incident_period(incident),
-                "iso": incident_date(incident).iso(), "platform": incident.get("platform")}
+                "link": self._link(incident, root), "date": self._incident_period(incident),
+                "iso": self._date(incident["date"]).iso(), "platform": incident.get("platform")}
         return found
 
     def _debunk_item(self, debunk: Entry, root: str) -> dict:
@@ -380,7 +386,7 @@ class Renderer:
     def _quote_item(self, quote, incident: Entry, cites: Citations, root: str) -> dict:
         return {"text": quote["text"], "original": quote.get("original"),
                 "speaker": self._link(self.graph.get("actor", quote["speaker"]), root),
-                "incident": self._link(incident, root), "date": incident_period(incident),
+                "incident": self._link(incident, root), "date": self._incident_period(incident),
                 "cite": cites.cite_value(quote["source"])}
 
     # -- index views -----------------------------------------------------------
@@ -391,7 +397,7 @@ class Renderer:
         for incident in self.graph.incidents_in_time:
             actors = [self.graph.get("actor", a["actor"]) for a in incident.get("actors") or []]
             narratives = [self.graph.get("narrative", n) for n in incident.get("narratives") or []]
-            year = incident_date(incident).year
+            year = self._date(incident["date"]).year
             years.setdefault(year, []).append(dict(
                 self._timeline_item(incident, ""),
                 actors=[self._link(a, "") for a in actors],
@@ -429,7 +435,7 @@ class Renderer:
     def _incident_index_view(self) -> dict:
         years: dict[int, list] = {}
         for incident in self.graph.incidents_in_time:
-            years.setdefault(incident_date(incident).year, []).append(self._timeline_item(incident, "../"))
+            years.setdefault(self._date(incident["date"]).year, []).append(self._timeline_item(incident, "../"))
         return {"years": sorted(years.items()), "total": len(self.graph.all("incident"))}
 
     def _debunk_index_view(self) -> dict:
@@ -440,6 +446,6 @@ class Renderer:
     def _source_index_view(self) -> dict:
         sources = sorted(self.graph.all("source"), key=lambda s: ((s.get("author") or s["publisher"]).lower(), s.id))
         return {"sources": [{"link": self._link(s, "../"), "author": s.get("author"), "publisher": s["publisher"],
-                             "date": date_text(s, "published"), "url": link_target(s.get("url")),
+                             "date": self._date_text(s, "published"), "url": link_target(s.get("url")),
                              "count": len(self.graph.citing_entries.get(s.id, []))} for s in sources],
                 "total": len(sources)}
