@@ -41,3 +41,11 @@ def fixture_site(tmp_path_factory) -> Path:
     result = build_site(KB_FIXTURE / "mkdocs.yml", out)
     assert result.returncode == 0, result.stderr[-3000:]
     return out
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last: their HTTP server and Playwright start threads that
+    live until the session ends, and a process with threads never forks, so the
+    two-process tests (test_parallel.py) must run before them."""
+    browser = [item for item in items if "tests/browser/" in item.nodeid or item.nodeid.startswith("browser/")]
+    items[:] = [item for item in items if item not in browser] + browser
