@@ -10,6 +10,7 @@ In a shallow clone every file looks created by the oldest commit fetched.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 from pathlib import Path
 
@@ -21,20 +22,44 @@ Dates = tuple[dt.datetime, dt.datetime]  # (created, last changed), UTC
 
 def entry_history(root: Path, folder: str = "entries") -> dict[str, Dates]:
     """{entry path as 'entries/<kind>/<id>.yaml': (created, last changed)} for every file."""
-    files = sorted(p.relative_to(root).as_posix() for p in (root / folder).rglob("*.yaml") if p.is_file())
     committed = git_dates(root, folder)
     dirty = uncommitted_paths(root, folder) if committed else set()
     history = {}
-    for path in files:
-        mtime = file_time(root / path)
-        if path not in committed:
-            history[path] = (mtime, mtime)
-        elif path in dirty:
+    for path, full_path in sorted(yaml_files(os.path.join(root, folder), Path(folder).as_posix() + "/")):
+        if path in committed and path not in dirty:
+            # Only files git has no current dates for need a stat.
+            history[path] = committed[path]
+            continue
+        mtime = file_time(full_path)
+        if path in committed:
             created, changed = committed[path]
             history[path] = (created, max(changed, mtime))
         else:
-            history[path] = committed[path]
+            history[path] = (mtime, mtime)
     return history
+
+
+def yaml_files(folder: str, prefix: str):
+    """(path shown as prefix + relative path, full path) of every *.yaml file below folder.
+
+    The same files as Path.rglob("*.yaml") filtered by is_file: symbolic links
+    to files count, links to folders are not entered, unreadable or missing
+    folders are skipped. os.scandir says what each entry is without the
+    Path objects and a stat per file.
+    """
+    try:
+        with os.scandir(folder) as listing:
+            found = list(listing)
+    except OSError:
+        return
+    for item in found:
+        try:
+            if item.is_dir(follow_symlinks=False):
+                yield from yaml_files(item.path, prefix + item.name + "/")
+            elif item.name.endswith(".yaml") and item.is_file():
+                yield prefix + item.name, item.path
+        except OSError:  # removed while being listed
+            continue
 
 
 def git_dates(root: Path, folder: str) -> dict[str, Dates]:
@@ -63,8 +88,8 @@ def uncommitted_paths(root: Path, folder: str) -> set[str]:
     return {line.strip() for line in (output or "").splitlines() if line.strip()}
 
 
-def file_time(path: Path) -> dt.datetime:
-    return dt.datetime.fromtimestamp(int(path.stat().st_mtime), tz=dt.timezone.utc)
+def file_time(path: Path | str) -> dt.datetime:
+    return dt.datetime.fromtimestamp(int(os.stat(path).st_mtime), tz=dt.timezone.utc)
 
 
 def to_utc(when: dt.datetime) -> dt.datetime:

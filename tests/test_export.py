@@ -17,6 +17,7 @@ import pytest
 
 from conftest import KB_FIXTURE, ROOT, run_cli
 from kb import pipeline
+from kb import history as history_module
 from kb.history import entry_history
 from kb.schema import load_schema
 from sitecheck import parse
@@ -303,6 +304,35 @@ def test_history_without_git_falls_back_to_whole_second_file_times(kb_copy):
     first = dt.datetime.fromtimestamp(1_600_000_000, dt.timezone.utc)
     assert history["entries/actors/actor-one.yaml"] == (first, first)
     assert all(created == changed and created.microsecond == 0 for created, changed in history.values())
+
+
+def test_history_lists_the_files_rglob_finds(tmp_path):
+    """The os.scandir listing finds what Path.rglob("*.yaml") plus is_file found."""
+    entries = tmp_path / "entries"
+    (entries / "sources" / "deeper").mkdir(parents=True)
+    (entries / "sources" / "a.yaml").write_text("id: a\n")
+    (entries / "sources" / "deeper" / "b.yaml").write_text("id: b\n")
+    (entries / "sources" / "notes.txt").write_text("not an entry\n")
+    (entries / "sources" / "folder.yaml").mkdir()
+    (entries / "sources" / "linked.yaml").symlink_to(entries / "sources" / "a.yaml")
+    (entries / "sources" / "broken.yaml").symlink_to(tmp_path / "missing.yaml")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "c.yaml").write_text("id: c\n")
+    (entries / "linked-folder").symlink_to(tmp_path / "outside")
+    expected = sorted(p.relative_to(tmp_path).as_posix() for p in entries.rglob("*.yaml") if p.is_file())
+    assert sorted(entry_history(tmp_path)) == expected
+    assert expected == ["entries/sources/a.yaml", "entries/sources/deeper/b.yaml", "entries/sources/linked.yaml"]
+    assert entry_history(tmp_path / "nowhere") == {}
+
+
+def test_history_reads_file_times_only_where_git_has_no_current_dates(kb_repo, monkeypatch):
+    touch_entry(kb_repo / "entries/sources/post-b.yaml")
+    stat_for = []
+    real_file_time = history_module.file_time
+    monkeypatch.setattr(history_module, "file_time", lambda path: stat_for.append(path) or real_file_time(path))
+    history = entry_history(kb_repo)
+    assert len(history) == 10
+    assert [Path(p).relative_to(kb_repo).as_posix() for p in stat_for] == ["entries/sources/post-b.yaml"]
 
 
 def test_feed_of_a_repository_lists_the_latest_changes_first(kb_repo, tmp_path):
