@@ -40,15 +40,15 @@ def map_items(function: Callable[[Item], Result], items: Sequence[Item]) -> list
     error in the child is raised here as a RuntimeError carrying the
     child's traceback.
     """
-    with _gc_paused():
+    with gc_paused():
         if len(items) < MINIMUM_ITEMS or not can_fork():
             return [function(item) for item in items]
         return _map_in_two(function, items)
 
 
 @contextmanager
-def _gc_paused():
-    """Pauses the cycle collector for the length of a batch.
+def gc_paused():
+    """Pauses the cycle collector for the length of a batch (nested uses are fine).
 
     Every container a batch creates (parsed values, page views, unpickled
     results) counts towards the next collection, and each full collection

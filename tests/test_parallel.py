@@ -87,6 +87,30 @@ def test_map_items_leaves_objects_frozen_by_the_program_frozen():
         gc.unfreeze()
 
 
+def test_gc_paused_nests_and_restores_the_cycle_collector():
+    import gc
+
+    with parallel.gc_paused():
+        with parallel.gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_generate_links_and_renders_with_the_cycle_collector_paused(monkeypatch):
+    import gc
+
+    from conftest import KB_FIXTURE
+    from kb import render
+
+    result = pipeline.check(KB_FIXTURE, SCHEMA, today=TODAY)
+    seen = []
+    real_pages = render.Renderer.pages
+    monkeypatch.setattr(render.Renderer, "pages", lambda self: seen.append(gc.isenabled()) or real_pages(self))
+    pipeline.generate(result, SCHEMA, history={})
+    assert seen == [False] and gc.isenabled()
+
+
 def _check_and_generate(root: Path):
     result = pipeline.check(root, SCHEMA, today=TODAY)
     pages = pipeline.generate(result, SCHEMA, history={})[1] if result.ok else {}
