@@ -80,18 +80,54 @@ def _href(node: Node, root: str) -> str:
     return f"{root}{node.folder}/{node.id}/"
 
 
+class _Column(NamedTuple):
+    """A column's coordinates as SVG text."""
+
+    x: str  # left edge
+    right: str  # right edge, where edges to later columns start
+    text_x: str  # start of a box's label
+
+
+class _Row(NamedTuple):
+    """A row's coordinates as SVG text."""
+
+    y: str  # top edge
+    middle: str  # where edges meet the box
+    text_y: str  # baseline of a box's label
+
+
+def _column(col: int) -> _Column:
+    x = col * (BOX_W + GAP_X)
+    return _Column(str(x), str(x + BOX_W), str(x + 8))
+
+
+def _row(row: int) -> _Row:
+    y = TOP + row * (BOX_H + GAP_Y)
+    return _Row(str(y), str(y + BOX_H / 2), str(y + BOX_H / 2 + 5))
+
+
+# Every map places its boxes on the same grid, so each coordinate is turned
+# into text once rather than for every box and edge of every map.
+_COLUMNS_TEXT = tuple(_column(col) for col in range(len(COLUMNS)))
+_ROWS_TEXT = tuple(_row(row) for row in range(MAX_PER_COLUMN))
+
+
 def svg(nodes: list[Node], edges: list[tuple[Node, Node]], title: str, root: str) -> ET.Element:
     """Lays the nodes out in kind columns and returns the SVG element."""
-    columns = [k for k in COLUMNS if any(n.kind == k for n in nodes)]
-    placed: dict[Node, tuple[float, float]] = {}
+    by_kind: dict[str, list[Node]] = {}
+    for node in nodes:
+        by_kind.setdefault(node.kind, []).append(node)
+    columns = [k for k in COLUMNS if k in by_kind]
+    placed: dict[Node, tuple[int, int]] = {}  # node -> (column, row)
     hidden: dict[str, int] = {}
+    rows = 1 if not columns else 0
     for col, kind in enumerate(columns):
-        members = [n for n in nodes if n.kind == kind]
-        members.sort(key=lambda n: (not n.focus,))  # the page's own entry first
+        members = sorted(by_kind[kind], key=lambda n: not n.focus)  # the page's own entry first
         hidden[kind] = max(0, len(members) - MAX_PER_COLUMN)
+        before = len(placed)
         for row, node in enumerate(members[:MAX_PER_COLUMN]):
-            placed[node] = (col * (BOX_W + GAP_X), TOP + row * (BOX_H + GAP_Y))
-    rows = max((sum(1 for n in placed if n.kind == k) + (1 if hidden[k] else 0) for k in columns), default=1)
+            placed[node] = (col, row)
+        rows = max(rows, len(placed) - before + (1 if hidden[kind] else 0))
     width = max(1, len(columns)) * (BOX_W + GAP_X) - GAP_X
     height = TOP + rows * (BOX_H + GAP_Y)
 
@@ -102,25 +138,28 @@ def svg(nodes: list[Node], edges: list[tuple[Node, Node]], title: str, root: str
     ET.SubElement(root_el, "title", {"id": "kb-map-title"}).text = title
     for a, b in edges:
         if a in placed and b in placed:
-            (x1, y1), (x2, y2) = placed[a], placed[b]
-            left, right = ((x1, y1), (x2, y2)) if x1 <= x2 else ((x2, y2), (x1, y1))
-            same_column = x1 == x2
+            (col_a, row_a), (col_b, row_b) = placed[a], placed[b]
+            (left_col, left_row), (right_col, right_row) = (
+                ((col_a, row_a), (col_b, row_b)) if col_a <= col_b else ((col_b, row_b), (col_a, row_a)))
+            left = _COLUMNS_TEXT[left_col]
             ET.SubElement(root_el, "line", {
-                "x1": str(left[0] + (0 if same_column else BOX_W)), "y1": str(left[1] + BOX_H / 2),
-                "x2": str(right[0]), "y2": str(right[1] + BOX_H / 2), "class": "kb-map-edge"})
+                "x1": left.x if left_col == right_col else left.right, "y1": _ROWS_TEXT[left_row].middle,
+                "x2": _COLUMNS_TEXT[right_col].x, "y2": _ROWS_TEXT[right_row].middle, "class": "kb-map-edge"})
     for col, kind in enumerate(columns):
-        heading = ET.SubElement(root_el, "text", {"x": str(col * (BOX_W + GAP_X)), "y": "20", "class": "kb-map-heading"})
+        heading = ET.SubElement(root_el, "text", {"x": _COLUMNS_TEXT[col].x, "y": "20", "class": "kb-map-heading"})
         heading.text = COLUMN_TITLES[kind]
         if hidden[kind]:
             more = ET.SubElement(root_el, "text", {
-                "x": str(col * (BOX_W + GAP_X) + 8),
+                "x": _COLUMNS_TEXT[col].text_x,
                 "y": str(TOP + MAX_PER_COLUMN * (BOX_H + GAP_Y) + BOX_H / 2 + 5), "class": "kb-map-more"})
             more.text = f"and {hidden[kind]} more"
-    for node, (x, y) in placed.items():
+    box_width, box_height = str(BOX_W), str(BOX_H)
+    for node, (col, row) in placed.items():
+        column, row_text = _COLUMNS_TEXT[col], _ROWS_TEXT[row]
         link = ET.SubElement(root_el, "a", {"href": _href(node, root), "class": f"kb-map-node kb-map-{node.kind}" + (" kb-map-focus" if node.focus else "")})
         ET.SubElement(link, "title").text = f"{node.kind.capitalize()}: {node.title}"
-        ET.SubElement(link, "rect", {"x": str(x), "y": str(y), "width": str(BOX_W), "height": str(BOX_H), "rx": "6"})
-        ET.SubElement(link, "text", {"x": str(x + 8), "y": str(y + BOX_H / 2 + 5)}).text = _label(node.title)
+        ET.SubElement(link, "rect", {"x": column.x, "y": row_text.y, "width": box_width, "height": box_height, "rx": "6"})
+        ET.SubElement(link, "text", {"x": column.text_x, "y": row_text.text_y}).text = _label(node.title)
     return root_el
 
 

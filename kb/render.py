@@ -414,12 +414,14 @@ class Renderer:
     def _narrative_index_view(self) -> dict:
         g = self.graph
 
-        def tree(parent_id):
-            children = [n for n in g.all("narrative") if n.get("parent") == parent_id]
+        def tree(narratives):
+            # children_of_narrative keeps graph order, so ties in the sort stay as before
+            # without a scan of every narrative for each one.
             return [{"link": self._link(n, "../"), "summary": n["summary"],
-                     "count": len(g.incidents_of_narrative.get(n.id, [])), "children": tree(n.id)}
-                    for n in sorted(children, key=lambda e: e.title.lower())]
-        return {"tree": tree(None), "total": len(g.all("narrative"))}
+                     "count": len(g.incidents_of_narrative.get(n.id, [])),
+                     "children": tree(g.children_of_narrative.get(n.id, []))}
+                    for n in sorted(narratives, key=lambda e: e.title.lower())]
+        return {"tree": tree([n for n in g.all("narrative") if n.get("parent") is None]), "total": len(g.all("narrative"))}
 
     def _actor_index_view(self) -> dict:
         groups = []

@@ -141,3 +141,30 @@ def test_map_serializer_writes_what_elementtree_writes(kb_copy):
     ET.SubElement(tricky, "g", {"class": "empty"})
     for svg in [*svgs, tricky]:
         assert maps.serialize(svg) == ET.tostring(svg, encoding="unicode")
+
+
+def test_map_layout_places_boxes_and_edges_on_the_grid():
+    """Columns by kind, the page's entry first, at most MAX_PER_COLUMN boxes a column, edges between box sides."""
+    from kb import maps
+
+    focus = maps.Node("actor", "actors", "a0", "Actor zero", True)
+    other_actor = maps.Node("actor", "actors", "a1", "Actor one")
+    incidents = [maps.Node("incident", "incidents", f"i{k}", f"Incident {k}") for k in range(30)]
+    nodes = [other_actor, *incidents, focus]
+    edges = [(focus, other_actor), *((focus, i) for i in incidents), (incidents[0], other_actor)]
+    svg = maps.svg(nodes, edges, "Map", "../../")
+
+    assert (svg.get("width"), svg.get("height")) == ("440", str(maps.TOP + 25 * (maps.BOX_H + maps.GAP_Y)))
+    lines = [(line.get("x1"), line.get("y1"), line.get("x2"), line.get("y2")) for line in svg.iter("line")]
+    assert len(lines) == 1 + maps.MAX_PER_COLUMN + 1
+    assert lines[0] == ("0", "57.0", "0", "101.0")  # same column: left side to left side
+    assert lines[4] == ("200", "57.0", "240", "189.0")  # to the fourth incident
+    assert lines[-1] == ("200", "101.0", "240", "57.0")  # drawn from the left box whichever end comes first
+    boxes = {a.get("href"): (a.find("rect").get("x"), a.find("rect").get("y"), a.find("text").get("x"), a.find("text").get("y"))
+             for a in svg.iter("a")}
+    assert boxes["../../actors/a0/"] == ("0", "40", "8", "62.0")
+    assert boxes["../../actors/a1/"] == ("0", "84", "8", "106.0")
+    assert boxes["../../incidents/i0/"] == ("240", "40", "248", "62.0")
+    assert "../../incidents/i24/" not in boxes
+    more = [t for t in svg.iter("text") if t.get("class") == "kb-map-more"]
+    assert [(t.get("x"), t.get("y"), t.text) for t in more] == [("248", "1118.0", "and 6 more")]
