@@ -168,3 +168,13 @@ def test_map_layout_places_boxes_and_edges_on_the_grid():
     assert "../../incidents/i24/" not in boxes
     more = [t for t in svg.iter("text") if t.get("class") == "kb-map-more"]
     assert [(t.get("x"), t.get("y"), t.text) for t in more] == [("248", "1118.0", "and 6 more")]
+
+
+def test_plain_drops_citations_link_syntax_and_markup_characters():
+    from kb.text import plain
+
+    assert plain("A claim [@src-1, p. 4] and [a link](https://example.org) with *stars*.") == \
+        "A claim and a link with stars."
+    assert plain("![an image](https://example.org/x.png)  spread\n widely [@src-2]") == "an image spread widely"
+    # Text without citations or links goes through the same way.
+    assert plain("No markup here,  just [brackets] (and parentheses) #1") == "No markup here, just [brackets] (and parentheses) 1"
