@@ -65,7 +65,14 @@ def incident_date(entry: Entry) -> PartialDate:
 
 
 def chronological(incidents) -> list[Entry]:
-    return sorted(incidents, key=lambda e: (incident_date(e), e.id))
+    return sorted(incidents, key=_date_then_id)
+
+
+def _date_then_id(incident: Entry) -> tuple[int, int, int, str]:
+    # The order of (PartialDate, id), whose order compares (year, month, day);
+    # plain tuples compare in C, PartialDate's generated methods in Python.
+    date = incident_date(incident)
+    return date.year, date.month, date.day, incident.id
 
 
 def citations_of(entry: Entry, references) -> set[str]:

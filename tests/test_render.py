@@ -195,3 +195,19 @@ def test_citations_number_sources_in_order_of_first_appearance():
     assert cites.cite_value("a") == r"[\[1\]](#ref-1)" and isinstance(cites.cite_value("a"), Markup)
     assert [(r["number"], r["locator"], r["source_id"]) for r in cites.references()] == \
         [(1, "", "a"), (2, "p. 2", "b"), (3, "", "c"), (4, "", "b")]
+
+
+def test_chronological_orders_by_partial_date_then_id():
+    """Year-only dates come before months of that year, months before their days; ties by id."""
+    from kb.dates import parse_date
+    from kb.link import chronological, incident_date
+    from kb.model import Entry
+    from kb.schema import load_schema
+
+    kind = load_schema().kinds["incident"]
+    dated = [("b", "2020-01-05"), ("a", "2020"), ("c", "2019-12-31"), ("e", "2020-01"), ("d", "2020-01"), ("f", 2021)]
+    incidents = [Entry(kind=kind, path=f"entries/incidents/{i}.yaml", data={"id": i, "date": d}) for i, d in dated]
+    ordered = chronological(incidents)
+    assert [e.id for e in ordered] == ["c", "a", "d", "e", "b", "f"]
+    assert ordered == sorted(incidents, key=lambda e: (incident_date(e), e.id))
+    assert parse_date("2020") < parse_date("2020-01") < parse_date("2020-01-05")
