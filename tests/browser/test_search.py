@@ -154,10 +154,13 @@ def test_the_first_search_downloads_little(page):
     assert searching and sum(searching.values()) < 2_000_000, searching
 
 
-def test_search_panel_has_no_serious_accessibility_violation(page):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_search_panel_has_no_serious_accessibility_violation(page, scheme):
     from axe_playwright_python.sync_playwright import Axe
 
+    page.emulate_media(color_scheme=scheme)
     search(page, "Medvedev")
+    assert page.evaluate("document.body.dataset.mdColorScheme") == ("slate" if scheme == "dark" else "default")
     violations = Axe().run(page).response["violations"]
     serious = [f"{v['id']} ({v['impact']}): {v['help']} - "
                + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
