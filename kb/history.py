@@ -14,6 +14,8 @@ import os
 import subprocess
 from pathlib import Path
 
+from .model import files_below
+
 # The marker starts each commit in the log; a file name cannot contain NUL.
 COMMIT_MARK = "\x00commit "
 
@@ -40,26 +42,13 @@ def entry_history(root: Path, folder: str = "entries") -> dict[str, Dates]:
 
 
 def yaml_files(folder: str, prefix: str):
-    """(path shown as prefix + relative path, full path) of every *.yaml file below folder.
-
-    The same files as Path.rglob("*.yaml") filtered by is_file: symbolic links
-    to files count, links to folders are not entered, unreadable or missing
-    folders are skipped. os.scandir says what each entry is without the
-    Path objects and a stat per file.
-    """
-    try:
-        with os.scandir(folder) as listing:
-            found = list(listing)
-    except OSError:
-        return
-    for item in found:
-        try:
-            if item.is_dir(follow_symlinks=False):
-                yield from yaml_files(item.path, prefix + item.name + "/")
-            elif item.name.endswith(".yaml") and item.is_file():
-                yield prefix + item.name, item.path
-        except OSError:  # removed while being listed
-            continue
+    """(prefix + path relative to folder, full path) of every *.yaml file below
+    folder, as Path.rglob("*.yaml") filtered by is_file finds them: links to
+    files count, links to folders are not entered."""
+    for rel, is_link in files_below(folder):
+        full_path = os.path.join(folder, rel)
+        if rel.endswith(".yaml") and (not is_link or os.path.isfile(full_path)):
+            yield prefix + rel, full_path
 
 
 def git_dates(root: Path, folder: str) -> dict[str, Dates]:

@@ -53,7 +53,7 @@ def discover(entries_dir: Path, schema: Schema):
     shown_dir = _display(entries_dir, root)
     entries_real = entries_dir.resolve()
     # In the order of sorted Paths: by their parts.
-    for rel, is_link in sorted(_files_below(str(entries_dir)), key=lambda found: found[0].split("/")):
+    for rel, is_link in sorted(files_below(str(entries_dir)), key=lambda found: found[0].split("/")):
         path = entries_dir / rel
         shown = f"{shown_dir}/{rel}"
         parts = rel.split("/")
@@ -75,16 +75,17 @@ def discover(entries_dir: Path, schema: Schema):
         yield path, shown, kind, None
 
 
-def _files_below(folder: str, prefix: str = ""):
+def files_below(folder: str, prefix: str = ""):
     """Yields (path relative to the top folder, whether a symbolic link) of every
     file and symbolic link below folder: what Path.rglob("*") finds, without a
     stat of each file (the directory listing says what each entry is).
-    Symbolic links to folders are yielded, not entered; unreadable folders are skipped.
+    Symbolic links to folders are yielded, not entered; unreadable or missing
+    folders are skipped.
     """
     try:
         with os.scandir(folder) as listing:
             found = list(listing)
-    except PermissionError:
+    except OSError:
         return
     for item in found:
         rel = prefix + item.name
@@ -92,7 +93,7 @@ def _files_below(folder: str, prefix: str = ""):
             if item.is_symlink():
                 yield rel, True
             elif item.is_dir(follow_symlinks=False):
-                yield from _files_below(item.path, rel + "/")
+                yield from files_below(item.path, rel + "/")
             elif item.is_file(follow_symlinks=False):
                 yield rel, False
         except OSError:  # removed while being listed
@@ -142,15 +143,3 @@ def entry_files(entries_dir: Path, schema: Schema):
         else:
             files.append((path, shown, kind))
     return files, diagnostics
-
-
-def load_all(entries_dir: Path, schema: Schema):
-    """Returns (entries, diagnostics) for every file under entries_dir."""
-    files, diagnostics = entry_files(entries_dir, schema)
-    entries = []
-    for path, shown, kind in files:
-        entry, found = load_entry(path, shown, kind)
-        diagnostics.extend(found)
-        if entry is not None:
-            entries.append(entry)
-    return entries, diagnostics

@@ -245,17 +245,6 @@ CITE_FIELDS = (
 )
 
 
-def check_entries(entries: list[Entry], schema: Schema, today: dt.date):
-    """Returns (diagnostics, references by entry path)."""
-    checker = EntryChecker(schema, today)
-    diagnostics, references = [], {}
-    for entry in entries:
-        found, references[entry.path] = check_entry(checker, entry)
-        diagnostics.extend(found)
-    diagnostics.extend(check_collection(entries, references))
-    return diagnostics, references
-
-
 def check_entry(checker: EntryChecker, entry: Entry) -> tuple[list[Diagnostic], list[Reference]]:
     """The diagnostics of one entry on its own, and its references to other entries."""
     diagnostics = [Diagnostic(entry.path, line, code, message) for line, code, message in checker.check(entry)]

@@ -499,19 +499,13 @@ def test_make_build_swaps_in_a_new_site_only_when_the_build_succeeds(tmp_path):
 
 def test_pages_rendered_without_the_check_are_still_inert(tmp_path):
     """Defence in depth: the payloads check refuses are rendered inert too."""
-    import datetime as dt
-
     import markdown
     import yaml
 
-    from kb.model import load_all
-    from kb.validate import check_entries
-
     root = site_copy(tmp_path / "kb")
     InjectionRun(root)
-    entries, _problems = load_all(root / "entries", SCHEMA)
-    _refused, references = check_entries(entries, SCHEMA, dt.date.today())
-    as_if_clean = pipeline.CheckResult(entries, [], references, root)
+    refused = pipeline.check(root, SCHEMA)
+    as_if_clean = pipeline.CheckResult(refused.entries, [], refused.references, root)
     pages = pipeline.generate(as_if_clean, history={})[1]
     found = {}
     for name, text in pages.items():
