@@ -7,6 +7,7 @@ expansion bombs possible.
 """
 from __future__ import annotations
 
+import os
 import re
 from functools import partial
 
@@ -332,13 +333,33 @@ def _check_depth(text: str) -> None:
 
 
 def read_limited(path) -> bytes:
-    """The bytes of an entry file, refusing an oversized one without reading it all."""
-    with open(path, "rb") as handle:
-        raw = handle.read(MAX_BYTES + 1)
+    """The bytes of an entry file, refusing an oversized one without reading it all.
+
+    The file's size sizes the first read: reading up to the limit at once
+    would allocate a megabyte for every file. A file that grows meanwhile
+    (or a special file reporting no size) is read on, up to the limit.
+    """
+    with open(path, "rb", buffering=0) as handle:
+        expected = os.fstat(handle.fileno()).st_size
+        raw = _read_up_to(handle, min(expected, MAX_BYTES) + 1)
+        if len(raw) > expected:
+            raw += _read_up_to(handle, MAX_BYTES + 1 - len(raw))
     if len(raw) > MAX_BYTES:
-        size = max(path.stat().st_size, len(raw))  # the file may change while we read
+        size = max(expected, len(raw))
         raise LoadProblem(1, "E001", f"file is {size:,} bytes; entries are limited to {MAX_BYTES:,}")
     return raw
+
+
+def _read_up_to(handle, limit: int) -> bytes:
+    """At most limit more bytes: an unbuffered read may return fewer than asked."""
+    chunks = []
+    while limit > 0:
+        chunk = handle.read(limit)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        limit -= len(chunk)
+    return b"".join(chunks)
 
 
 def parse(text: str):
