@@ -313,12 +313,11 @@ class Renderer:
         }
 
     def _source_view(self, entry: Entry, cites: Citations, root: str) -> dict:
-        citing = self.graph.citing_entries.get(entry.id, [])
-        groups = []
-        for kind in self.schema.kinds.values():
-            members = [self._link(e, root) for e in citing if e.kind.name == kind.name]
-            if members:
-                groups.append({"label": kind.folder.capitalize(), "links": members})
+        by_kind: dict[str, list[Link]] = {}
+        for citing in self.graph.citing_entries.get(entry.id, []):
+            by_kind.setdefault(citing.kind.name, []).append(self._link(citing, root))
+        groups = [{"label": kind.folder.capitalize(), "links": by_kind[kind.name]}
+                  for kind in self.schema.kinds.values() if kind.name in by_kind]
         return {
             "publisher": entry["publisher"], "author": entry.get("author"),
             "published": self._date_text(entry, "published"), "published_note": entry.get("published_note"),
