@@ -4,7 +4,7 @@ child, and without cycle collection meanwhile.
 Checking and rendering thousands of entries is pure Python, so threads would
 not run it in parallel; a forked child starts with everything this process
 has already built (schema, graph, templates) and only its results travel
-back, pickled through a pipe. Small batches, machines with one core,
+back, pickled through a pipe, chunk by chunk as they are ready. Small batches, machines with one core,
 platforms without fork and processes that run other threads (forking those
 can deadlock the child) do all the work here, in the same order.
 """
@@ -24,6 +24,11 @@ Result = TypeVar("Result")
 
 # Below this many items a fork costs more than the second core saves.
 MINIMUM_ITEMS = 500
+# Work is handed out in chunks of this many items, to whichever process is
+# free: small enough that both finish together, large enough that taking a
+# chunk and sending its results cost little.
+CHUNK = 32
+PIPE_BYTES = 1 << 20
 
 
 def can_fork() -> bool:
@@ -33,10 +38,11 @@ def can_fork() -> bool:
 
 
 def map_items(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
-    """[function(item) for item in items], every second item computed in a child process when worth it.
+    """[function(item) for item in items], shared with a child process when worth it.
 
-    Alternate items, rather than halves, give both processes the same mix
-    of cheap and costly items. The child's results must be picklable; an
+    Both processes take chunks of items in turn until none is left, so the
+    one that got cheaper items, or started first, does more: both finish
+    together, whatever the mix. The child's results must be picklable; an
     error in the child is raised here as a RuntimeError carrying the
     child's traceback.
     """
@@ -83,40 +89,78 @@ def _promote_young_objects():
 
 
 def _map_in_two(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
-    receiver, sender = multiprocessing.Pipe(duplex=False)
-    child = multiprocessing.get_context("fork").Process(
-        target=_run_child, args=(function, items[1::2], sender), daemon=True)
+    chunks = [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
+    context = multiprocessing.get_context("fork")
+    taken = context.Value("l", 0)  # how many chunks either process has taken
+    receiver, sender = context.Pipe(duplex=False)
+    _widen(sender)
+    child = context.Process(target=_run_child, args=(function, chunks, taken, sender), daemon=True)
     child.start()
     sender.close()  # the child holds the only sending end, so its death ends the pipe
+    results: list = [None] * len(chunks)
+    child_busy = True
     try:
-        mine = [function(item) for item in items[0::2]]
-        theirs = _receive(receiver, child)
+        while (index := _take(taken)) < len(chunks):
+            results[index] = [function(item) for item in chunks[index]]
+            # Unpickling the child's results here, between chunks, lets the
+            # child take more chunks meanwhile rather than wait at the end.
+            while child_busy and receiver.poll():
+                child_busy = _store(_receive(receiver, child), results)
+        while child_busy:
+            child_busy = _store(_receive(receiver, child), results)
     except BaseException:
         child.terminate()
         raise
     finally:
         receiver.close()
         child.join()
-    results: list = [None] * len(items)
-    results[0::2], results[1::2] = mine, theirs
-    return results
+    return [result for chunk in results for result in chunk]
+
+
+def _take(taken) -> int:
+    """The index of the next chunk nobody has taken yet."""
+    with taken.get_lock():
+        index = taken.value
+        taken.value = index + 1
+    return index
+
+
+def _widen(connection) -> None:
+    """Makes the pipe hold several chunks of results (pages are tens of kB each),
+    so that the child seldom waits for this process to read."""
+    import fcntl  # Unix only; this path runs on Linux only (can_fork)
+
+    try:
+        fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except OSError:  # above the system's limit: the default size works, with more waiting
+        pass
 
 
 def _receive(receiver, child):
     try:
-        status, result = receiver.recv()
+        return receiver.recv()
     except EOFError:
         child.join()
         raise RuntimeError(f"worker process ended without a result (exit code {child.exitcode})") from None
-    if status != "ok":
-        raise RuntimeError(f"worker process failed:\n{result}")
-    return result
 
 
-def _run_child(function: Callable[[Item], Result], items: Sequence[Item], sender) -> None:
+def _store(message, results: list) -> bool:
+    """Puts a chunk of the child's results in place; False once the child is done."""
+    status, index, payload = message
+    if status == "error":
+        raise RuntimeError(f"worker process failed:\n{payload}")
+    if status == "done":
+        return False
+    results[index] = payload
+    return True
+
+
+def _run_child(function: Callable[[Item], Result], chunks: list, taken, sender) -> None:
     try:
-        reply = ("ok", [function(item) for item in items])
+        while (index := _take(taken)) < len(chunks):
+            sender.send(("ok", index, [function(item) for item in chunks[index]]))
+        reply = ("done", None, None)
     except BaseException:  # reported to the parent, which raises it
-        reply = ("error", traceback.format_exc())
+        reply = ("error", None, traceback.format_exc())
     sender.send(reply)
     sender.close()
