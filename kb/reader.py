@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 import jinja2
@@ -22,19 +21,18 @@ from .site import Site
 
 def map_block(graph: Graph, entry: Entry) -> Markup | None:
     """The entry's neighbourhood map wrapped in a raw HTML block, or None."""
-    svg = maps.entry_map(graph, entry, root="../../")
+    svg = maps.entry_map(graph, entry, root="../../", write=maps.write_text)
     return _html_block(svg) if svg is not None else None
 
 
 def overview_map_block(graph: Graph) -> Markup:
-    return _html_block(maps.overview_map(graph, root="../"))
+    return _html_block(maps.overview_map(graph, root="../", write=maps.write_text))
 
 
-def _html_block(svg: ET.Element) -> Markup:
-    wrapper = ET.Element("div", {"class": "kb-map"})
-    wrapper.append(svg)
+def _html_block(svg: str) -> Markup:
+    wrapper = maps.write_text(maps.tag("div", "class"), ("kb-map",), children=[svg])
     # One line, so Markdown keeps it as a single raw HTML block.
-    return Markup(maps.serialize(wrapper).replace("\n", " "))
+    return Markup(wrapper.replace("\n", " "))
 
 
 @dataclass(frozen=True)

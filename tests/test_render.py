@@ -126,21 +126,30 @@ def test_exclamation_before_a_citation_stays_text(kb_copy):
     assert 'twist!<a href="#ref-1">[1]</a>' in html
 
 
-def test_map_serializer_writes_what_elementtree_writes(kb_copy):
+def test_map_text_writer_writes_what_elementtree_writes(kb_copy):
     import xml.etree.ElementTree as ET
 
     from kb import maps
 
     result = pipeline.check(kb_copy)
     graph = pipeline.graph_of(result)
-    svgs = [maps.entry_map(graph, entry, "../../") for entries in graph.by_kind.values() for entry in entries]
-    svgs = [svg for svg in svgs if svg is not None] + [maps.overview_map(graph, "../")]
-    tricky = ET.Element("svg", {"title": 'a "quoted" <b> & c\td\ne\rf', "empty": ""})
-    ET.SubElement(tricky, "text").text = "x < y & z > w \" '"
-    ET.SubElement(tricky, "rect").tail = "tail & <more>"
-    ET.SubElement(tricky, "g", {"class": "empty"})
-    for svg in [*svgs, tricky]:
-        assert maps.serialize(svg) == ET.tostring(svg, encoding="unicode")
+    entries = [entry for entries in graph.by_kind.values() for entry in entries]
+    texts = [maps.entry_map(graph, entry, "../../", maps.write_text) for entry in entries]
+    trees = [maps.entry_map(graph, entry, "../../", maps.write_tree) for entry in entries]
+    assert [text is None for text in texts] == [tree is None for tree in trees]
+    texts = [text for text in texts if text is not None] + [maps.overview_map(graph, "../", maps.write_text)]
+    trees = [tree for tree in trees if tree is not None] + [maps.overview_map(graph, "../", maps.write_tree)]
+    # Titles, ids and roots with what ElementTree escapes, and an empty label, which it self-closes.
+    tricky = [maps.Node("actor", "actors", 'a"<&>', 'a "quoted" <b> & c\td\ne\rf', True),
+              maps.Node("incident", "incidents", "i%s", "100% x < y & z > w \" '"),
+              maps.Node("narrative", "narratives", "n1", "")]
+    for root in ("../../", 'r"<&\t\n\r%'):
+        for write in (maps.write_text, maps.write_tree):
+            made = maps.svg(tricky, [(tricky[0], n) for n in tricky[1:]], "Map & <title>\n", root, write)
+            (texts if write is maps.write_text else trees).append(made)
+    assert len(texts) == len(trees) > 4
+    for text, tree in zip(texts, trees):
+        assert text == ET.tostring(tree, encoding="unicode")
 
 
 def test_map_layout_places_boxes_and_edges_on_the_grid():
