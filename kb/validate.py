@@ -6,8 +6,9 @@ validators look across all entries (ids, references, cycles).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 from urllib.parse import urlparse
 
 from .dates import parse_date
@@ -36,6 +37,11 @@ class Reference(NamedTuple):
     field: str  # dotted path of the field, e.g. actors[2].actor
     target_kind: str
     target: str
+
+
+# Reference(...) goes through a __new__ written in Python; this builds the same
+# tuple in C, for the some ten references of every entry.
+_reference = functools.partial(tuple.__new__, Reference)
 
 
 def _type_name(value) -> str:
@@ -67,32 +73,45 @@ class EntryChecker:
     def __init__(self, schema: Schema, today: dt.date):
         self.schema = schema
         self.today = today
-        # {field name: field} of each field list, keyed by the list's identity:
-        # the lists belong to the schema (or are constants), which outlive the checker.
-        self._fields_by_name: dict[int, dict[str, Field]] = {}
+        # The plan of each field list, keyed by the list's identity: the lists
+        # belong to the schema (or are constants), which outlive the checker.
+        self._plans: dict[int, _FieldsPlan] = {}
+        # Values found valid so far: a set cites the same sources and tags over
+        # and over, and many entries share a date.
+        self._valid_ids: set[str] = set()
+        self._valid_dates: set[str] = set()
 
     def check(self, entry: Entry):
         self.references: list[Reference] = []
-        yield from self._mapping(entry.kind.fields, entry.data, "", entry.kind.name)
+        yield from self._mapping(self._plan(entry.kind.fields), entry.data, "", entry.kind.name)
         yield from self._id_matches_file(entry)
         yield from self._dates_in_order(entry)
 
-    def _mapping(self, fields, data: LineDict, prefix: str, where: str):
-        known = self._fields_by_name.get(id(fields))
-        if known is None:
-            known = self._fields_by_name[id(fields)] = {f.name: f for f in fields}
+    def _plan(self, fields) -> _FieldsPlan:
+        """The plan of a field list, worked out at its first use by this checker."""
+        plan = self._plans.get(id(fields))
+        if plan is None:
+            plan = self._plans[id(fields)] = _FieldsPlan.of(fields)
+        return plan
+
+    def _mapping(self, plan: _FieldsPlan, data: LineDict, prefix: str, where: str):
+        known, checks, _ = plan
+        if not data.keys() <= known.keys():
+            yield from self._unknown_fields(known, data, prefix, where)
+        for name, field, check in checks:
+            value = data.get(name)  # None for a missing key too
+            if value is None or value == "":
+                if field.required:
+                    # A key left blank (as `new` scaffolds it) is reported at its own line.
+                    yield from self._missing(field, prefix, data.line_of(name))
+                continue
+            yield from check(self, field, value, data.line_of(name), prefix + name, data)
+
+    def _unknown_fields(self, known: dict, data: LineDict, prefix: str, where: str):
         for key in data:
             if key not in known:
                 hint = did_you_mean(str(key), known)
                 yield data.line_of(key), "E100", f"unknown field '{prefix}{key}' in {where}{hint}"
-        for field in fields:
-            value = data.get(field.name)
-            if field.name not in data or value is None or value == "":
-                if field.required:
-                    # A key left blank (as `new` scaffolds it) is reported at its own line.
-                    yield from self._missing(field, prefix, data.line_of(field.name))
-                continue
-            yield from self._value(field, value, data.line_of(field.name), prefix + field.name, data)
 
     def _missing(self, field: Field, prefix: str, line: int):
         if field.name in SOURCE_FIELDS:
@@ -100,20 +119,17 @@ class EntryChecker:
         else:
             yield line, "E101", f"missing required field '{prefix}{field.name}'"
 
-    def _value(self, field: Field, value, line: int, path: str, parent):
-        yield from _CHECKS[field.type](self, field, value, line, path, parent)
-
     def _wrong(self, line, path, expected, value):
         return line, "E102", f"'{path}' must be {expected}, not {_type_name(value)}"
 
     def _str(self, field, value, line, path, parent):
         if not isinstance(value, str):
             yield self._wrong(line, path, "text (put it in quotes)", value)
-        elif "\n" in value.strip():
+        elif "\n" in value and "\n" in value.strip():  # strip() copies; most values have no newline at all
             yield line, "E102", f"'{path}' must be a single line"
         elif "<" in value and any(True for _ in find_raw_html(value)):
             yield line, "E301", f"'{path}' contains raw HTML; write plain text"
-        else:
+        elif "](" in value:  # which every inline link has, and hardly any plain value
             # Escaped on entry pages, but other pages may place plain text where Markdown still applies.
             for _offset, target in find_unsafe_links(value, definitions=False):
                 yield line, "E302", f"'{path}' links to '{target[:40]}'; only http:// and https:// links are allowed"
@@ -131,14 +147,25 @@ class EntryChecker:
         for offset, target in find_unsafe_links(value):
             yield where(offset), "E302", f"'{path}' links to '{target[:40]}'; only http:// and https:// links are allowed"
         for offset, source_id, _locator in find_citations(value):
-            self.references.append(Reference(where(offset), path, "source", source_id))
+            self.references.append(_reference((where(offset), path, "source", source_id)))
+
+    def _slug_problem(self, value) -> str | None:
+        """slug_problem(value), looked up if the value was found valid before."""
+        if isinstance(value, str) and value in self._valid_ids:
+            return None
+        problem = slug_problem(value)
+        if problem is None:
+            self._valid_ids.add(value)
+        return problem
 
     def _slug(self, field, value, line, path, parent):
-        problem = slug_problem(value)
+        problem = self._slug_problem(value)
         if problem:
             yield line, "E106", f"'{path}': {problem}"
 
     def _date(self, field, value, line, path, parent):
+        if isinstance(value, str) and value in self._valid_dates:  # valid and not in the future
+            return
         try:
             date = parse_date(value)
         except ValueError as exc:
@@ -146,6 +173,8 @@ class EntryChecker:
             return
         if date.earliest > self.today:
             yield line, "E303", f"'{path}': {date.iso()} is in the future"
+        elif isinstance(value, str):
+            self._valid_dates.add(value)
 
     def _url(self, field, value, line, path, parent):
         if not isinstance(value, str):
@@ -160,29 +189,29 @@ class EntryChecker:
             yield self._wrong(line, path, "true or false", value)
 
     def _enum(self, field, value, line, path, parent):
-        allowed = ", ".join(field.values)
         if isinstance(value, bool) and str(value).lower() in field.values:
             yield line, "E103", f"'{path}': write \"{str(value).lower()}\" in quotes (unquoted, YAML reads it as true/false)"
         elif not isinstance(value, str) or value not in field.values:
             hint = did_you_mean(str(value), field.values)
+            allowed = ", ".join(field.values)
             yield line, "E103", f"'{path}': '{value}' is not one of: {allowed}{hint}"
 
     def _ref(self, field, value, line, path, parent):
-        problem = slug_problem(value)
+        problem = self._slug_problem(value)
         if problem:
             yield line, "E106", f"'{path}': {problem}"
         else:
-            self.references.append(Reference(line, path, field.to, value))
+            self.references.append(_reference((line, path, field.to, value)))
 
     def _cite(self, field, value, line, path, parent):
         if isinstance(value, LineDict):
-            yield from self._mapping(CITE_FIELDS, value, f"{path}.", "a citation")
+            yield from self._mapping(self._plan(CITE_FIELDS), value, f"{path}.", "a citation")
             source = value.get("source")
             line = value.line_of("source")
         else:
             source = value
-        if isinstance(source, str) and slug_problem(source) is None:
-            self.references.append(Reference(line, path, "source", source))
+        if isinstance(source, str) and self._slug_problem(source) is None:
+            self.references.append(_reference((line, path, "source", source)))
         elif source is not None:
             yield line, "E102", f"'{path}' must be a source id or {{source: id, locator: ...}}"
 
@@ -192,25 +221,26 @@ class EntryChecker:
             return
         if not value and field.required:
             yield from self._missing(field, "", line)
+        items = field.items
+        check = _CHECKS[items.type]
         for index, item in enumerate(value):
             item_path = f"{path}[{index + 1}]"
             if item is None or item == "":
                 yield value.line_of(index), "E102", f"'{item_path}' is empty; fill it in or remove the '-' line"
                 continue
-            yield from self._value(field.items, item, value.line_of(index), item_path, None)
+            yield from check(self, items, item, value.line_of(index), item_path, None)
 
     def _object(self, field, value, line, path, parent):
         if not isinstance(value, LineDict):
             yield self._wrong(line, path, "a mapping of fields", value)
             return
-        yield from self._mapping(field.fields, value, f"{path}.", f"'{path}'")
-        yield from self._period_in_order(field, value, path)
+        plan = self._plan(field.fields)
+        yield from self._mapping(plan, value, f"{path}.", f"'{path}'")
+        if plan.dated_period:
+            yield from self._period_in_order(value, path)
 
-    def _period_in_order(self, field, value: LineDict, path: str):
+    def _period_in_order(self, value: LineDict, path: str):
         """An object with start and end dates (a role) must not end before it starts."""
-        start, end = field.subfield("start"), field.subfield("end")
-        if not (start and end and start.type == end.type == "date"):
-            return
         try:
             first, last = parse_date(value["start"]), parse_date(value["end"])
         except (KeyError, ValueError):
@@ -220,6 +250,8 @@ class EntryChecker:
 
     def _id_matches_file(self, entry: Entry):
         value = entry.data.get("id")
+        if isinstance(value, str) and _named_after(entry.path, value):
+            return
         stem = entry.file_id
         if isinstance(value, str) and value != stem:
             yield entry.data.line_of("id"), "E107", f"id '{value}' does not match the file name '{stem}.yaml'"
@@ -227,6 +259,8 @@ class EntryChecker:
             yield 1, "E106", f"file name '{stem}.yaml': {slug_problem(stem)}"
 
     def _dates_in_order(self, entry: Entry):
+        if "end_date" not in entry.data:  # as most entries: spare raising and catching a KeyError
+            return
         try:
             start, end = parse_date(entry.data["date"]), parse_date(entry.data["end_date"])
         except (KeyError, ValueError):
@@ -235,9 +269,37 @@ class EntryChecker:
             yield entry.data.line_of("end_date"), "E303", f"end_date {end.iso()} is before date {start.iso()}"
 
 
+def _named_after(path: str, slug: str) -> bool:
+    """Whether the file name is <slug>.yaml, without building a Path (Entry.file_id).
+
+    Only a slug is compared: with no separator, dot or drive letter in it the
+    last part of the path is the whole file name, and the stem is the slug.
+    A False may still be a match; the caller then asks Entry.file_id.
+    """
+    return SLUG.match(slug) is not None and path.rpartition("/")[2] == slug + ".yaml"
+
+
 # Field type -> EntryChecker method checking a value of that type.
 _CHECKS = {name[1:]: function for name, function in vars(EntryChecker).items()
            if name[1:] in SCALAR_TYPES | {"list", "object"}}
+
+
+class _FieldsPlan(NamedTuple):
+    """What checking a mapping against one field list needs, worked out once."""
+
+    known: dict[str, Field]  # by name
+    checks: tuple[tuple[str, Field, Callable], ...]  # (name, field, check of its type), in schema order
+    dated_period: bool  # has start and end dates, which must be in order
+
+    @classmethod
+    def of(cls, fields) -> "_FieldsPlan":
+        known: dict[str, Field] = {}
+        for f in fields:
+            known.setdefault(f.name, f)  # the first of a name, as Field.subfield finds it
+        start, end = known.get("start"), known.get("end")
+        return cls(known, tuple((f.name, f, _CHECKS[f.type]) for f in fields),
+                   bool(start and end and start.type == end.type == "date"))
+
 
 CITE_FIELDS = (
     Field(name="source", type="slug", required=True, doc="The id of a source entry."),

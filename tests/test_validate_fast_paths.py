@@ -1,0 +1,132 @@
+"""The entry checker skips work that a cheap look proves unneeded: a regex scan
+of text without the characters its pattern needs, a Path built for a file
+named after its id, a second check of an id or date found valid before.
+None of these may change a diagnostic or a reference.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import pytest
+
+from conftest import KB_FIXTURE
+from kb import loader, model, text, validate
+from kb.loader import LineDict, LineList
+from kb.schema import load_schema
+
+SCHEMA = load_schema()
+TODAY = dt.date(2026, 11, 21)
+
+# Pieces that make or nearly make tags, links, definitions and citations.
+TEXT_TOKENS = ["<", ">", "b", "/", "!", "?", " ", "  ", "\n", "]", "[", "(", ")", ":", "](", "]:", "[@", "@", ",",
+               "javascript:x", "http://a", "HTTPS://b", "<javascript:x>", "src-a", "para. 3", "x", "\t", "é"]
+
+
+def random_texts(seed: int, count: int):
+    rng = random.Random(seed)
+    for _ in range(count):
+        yield "".join(rng.choice(TEXT_TOKENS) for _ in range(rng.randint(0, 24)))
+
+
+def scanned_html(value):
+    return [(m.start(), m.group(0)[:30]) for m in text.RAW_HTML.finditer(value)]
+
+
+def scanned_links(value, definitions):
+    patterns = (text.LINK_TARGET, text.REFERENCE_DEF) if definitions else (text.LINK_TARGET,)
+    return [(m.start(1), m.group(1)) for p in patterns for m in p.finditer(value)
+            if not m.group(1).lower().startswith(text.SAFE_SCHEMES)]
+
+
+def scanned_citations(value):
+    return [(m.start(), m.group(1), (m.group(2) or "").strip() or None) for m in text.CITATION.finditer(value)]
+
+
+def test_text_scans_skipped_only_where_they_find_nothing():
+    for value in random_texts(seed=7, count=20_000):
+        assert list(text.find_raw_html(value)) == scanned_html(value), value
+        assert list(text.find_unsafe_links(value)) == scanned_links(value, True), value
+        assert list(text.find_unsafe_links(value, definitions=False)) == scanned_links(value, False), value
+        assert list(text.find_citations(value)) == scanned_citations(value), value
+
+
+@pytest.mark.parametrize("path", ["entries/actors/putin.yaml", "putin.yaml", "entries/actors/.yaml",
+                                  "entries/actors/putin.yaml.yaml", "entries/actors/a.putin.yaml",
+                                  "entries\\actors\\putin.yaml", "entries/actors/Putin.yaml",
+                                  "entries/actors/putin\n.yaml", "entries/actors/c:putin.yaml"])
+@pytest.mark.parametrize("value", ["putin", "putin\n", "", ".", "putin.yaml", "a.putin", "actors/putin",
+                                   "c:putin", "Putin", "index"])
+def test_file_name_shortcut_agrees_with_entry_file_id(path, value):
+    if validate._named_after(path, value):
+        assert model.Entry(kind=SCHEMA.kinds["actor"], path=path, data=LineDict()).file_id == value
+
+
+def _entry(kind: str, fields: dict, path: str | None = None) -> model.Entry:
+    data = LineDict()
+    for line, (key, value) in enumerate(fields.items(), start=2):
+        data[key] = value
+        data.key_lines[key] = line
+    return model.Entry(kind=SCHEMA.kinds[kind], path=path or f"entries/{SCHEMA.kinds[kind].folder}/{fields['id']}.yaml",
+                       data=data)
+
+
+def _items(*values) -> LineList:
+    items = LineList()
+    items.extend(values)
+    items.item_lines = list(range(10, 10 + len(values)))
+    return items
+
+
+def test_remembered_values_are_only_valid_ones():
+    checker = validate.EntryChecker(SCHEMA, TODAY)
+    incident = _entry("incident", {"id": "late", "title": "T", "date": "2999-01-01", "summary": "S",
+                                   "tags": _items("index", "ok", "ok"), "sources": _items("src-a", "Src-A")})
+    first = validate.check_entry(checker, incident)
+    again = validate.check_entry(checker, incident)
+    fresh = validate.check_entry(validate.EntryChecker(SCHEMA, TODAY), incident)
+    assert first == again == fresh
+    codes = [d.code for d in first[0]]
+    assert codes.count("E303") == 1 and codes.count("E106") == 1 and codes.count("E102") == 1
+
+
+def test_period_check_planned_only_for_fields_with_start_and_end_dates():
+    roles = SCHEMA.kinds["actor"].field("roles").items
+    assert validate._FieldsPlan.of(roles.fields).dated_period
+    assert not validate._FieldsPlan.of(validate.CITE_FIELDS).dated_period
+    checker = validate.EntryChecker(SCHEMA, TODAY)
+    role = LineDict()
+    role.update({"title": "x", "start": "2020", "end": "2019"})
+    actor = _entry("actor", {"id": "a", "name": "A", "actor_type": "person", "roles": _items(role)})
+    assert "E303" in [d.code for d in validate.check_entry(checker, actor)[0]]
+
+
+VALUES = [None, "", 0, 7, True, False, "x", "index", "a" * 81, "Bad_Id", "report-a", "2020-02-30", "2999", "2020",
+          "<b>x</b>", "[x](javascript:y)", "[@missing]", "a\nb", "https://example.org", "ftp://x", "originator"]
+# Values that are valid in one place and not in another, or valid once and not later.
+REPEATED = ["index", "2999", "2999-12", "2020", "report-a", "Report-A", "con", "a" * 81]
+
+
+def _mutated(rng: random.Random, data: LineDict, fields) -> None:
+    """Sets, blanks or removes one field, or adds an unknown one."""
+    name = rng.choice([f.name for f in fields] + ["unknown"])
+    if name in data and rng.random() < 0.3:
+        del data[name]
+    else:
+        data[name] = rng.choice(VALUES + REPEATED * 3 + [_items(*rng.sample(VALUES + REPEATED, 3))])
+
+
+def test_shared_checker_reports_as_a_fresh_one():
+    """Whatever a checker remembers from earlier entries must not change a later entry's result."""
+    files, _ = model.entry_files(KB_FIXTURE / "entries", SCHEMA)
+    sources = [(kind, shown, Path(path).read_text(encoding="utf-8")) for path, shown, kind in files]
+    rng = random.Random(11)
+    shared = validate.EntryChecker(SCHEMA, TODAY)
+    for _ in range(3000):
+        kind, shown, source = rng.choice(sources)
+        data = loader.parse(source)[0]
+        for _ in range(rng.randint(1, 3)):
+            _mutated(rng, data, kind.fields)
+        entry = model.Entry(kind=kind, path=shown, data=data)
+        assert validate.check_entry(shared, entry) == validate.check_entry(validate.EntryChecker(SCHEMA, TODAY), entry)
