@@ -13,7 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import maps
-from .dates import parse_date
+from .dates import MONTHS, parse_date
 from .link import PUSHING_ROLES, Graph, chronological
 from .model import Entry
 from .site import Site
@@ -44,17 +44,19 @@ class Citation:
     permalink: str
     changed: dt.date | None
 
+    # Month names from dates.MONTHS, as strftime('%B') gives them, without
+    # a strftime call for each of three styles on every page.
     @property
     def day_month_year(self) -> str:
-        return f"{self.changed.day} {self.changed.strftime('%B')} {self.changed.year}" if self.changed else ""
+        return f"{self.changed.day} {MONTHS[self.changed.month]} {self.changed.year}" if self.changed else ""
 
     @property
     def month_day_year(self) -> str:
-        return f"{self.changed.strftime('%B')} {self.changed.day}, {self.changed.year}" if self.changed else ""
+        return f"{MONTHS[self.changed.month]} {self.changed.day}, {self.changed.year}" if self.changed else ""
 
     @property
     def apa_date(self) -> str:
-        return f"{self.changed.year}, {self.changed.strftime('%B')} {self.changed.day}" if self.changed else "n.d."
+        return f"{self.changed.year}, {MONTHS[self.changed.month]} {self.changed.day}" if self.changed else "n.d."
 
 
 def citation(entry: Entry, site: Site, history: dict) -> Citation:
