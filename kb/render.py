@@ -219,12 +219,16 @@ class Renderer:
         return dict(sorted(zip((path for path, _render_page in jobs), texts)))
 
     def _page_jobs(self) -> list[tuple[str, Callable[[], str]]]:
-        """(path, function rendering the page) for every page."""
-        jobs = []
+        """(path, function rendering the page) for every page.
+
+        Pages that list every entry of a kind, or of the site, come first:
+        each costs as much as a hundred entry pages, and two processes
+        sharing the jobs finish together only if no such job comes last.
+        """
+        jobs = [(f"{kind.folder}/index.md", partial(self.index_page, kind.name)) for kind in self.schema.kinds.values()]
+        jobs += [("corrections.md", self.corrections_page), ("timeline.md", self.timeline_page), ("map.md", self.map_page)]
         for kind in self.schema.kinds.values():
             jobs += [(f"{kind.folder}/{entry.id}.md", partial(self.entry_page, entry)) for entry in self.graph.all(kind.name)]
-            jobs.append((f"{kind.folder}/index.md", partial(self.index_page, kind.name)))
-        jobs += [("corrections.md", self.corrections_page), ("timeline.md", self.timeline_page), ("map.md", self.map_page)]
         return jobs
 
     def entry_page(self, entry: Entry) -> str:
