@@ -100,6 +100,9 @@ def make_environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         # Each build makes a new environment, so templates cannot go stale
         # within one; skipping the freshness check saves a stat per page.
         auto_reload=False,
+        # Keep every template in a plain dict: the default cache, a bounded
+        # LRU, takes a lock on each of the three lookups a page makes.
+        cache_size=-1,
     )
     env.policies["json.dumps_function"] = _json_dumps
     return env
@@ -169,12 +172,12 @@ class Citations:
             return self._marker(value["source"], value.get("locator"))
         return self._marker(value, None)
 
-    def references(self):
+    def references(self) -> list[dict]:
         """The numbered reference list, each with its source entry and locator."""
         # Numbers are given in order of first citation, which is also the
         # order in which the dict keeps them: no sort needed.
-        for (source_id, locator), number in self.numbers.items():
-            yield {"number": number, "locator": locator, **self.source_details(source_id)}
+        return [{"number": number, "locator": locator, **self.source_details(source_id)}
+                for (source_id, locator), number in self.numbers.items()]
 
 
 def url_of(entry: Entry, root: str = "") -> Markup:

@@ -90,7 +90,6 @@ def _disarm(match: re.Match) -> str:
     return whole[: match.start(1) - offset] + "#unsafe-link-removed" + whole[match.end(1) - offset :]
 
 
-_CITATION_WITH_SPACE = re.compile(r"\s*" + CITATION.pattern)
 _LINK_OR_IMAGE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKUP_CHARACTERS = re.compile(r"[*_`#>]")
 
@@ -100,11 +99,26 @@ def plain(text: str) -> str:
     # Neither pattern can match without its literal part; a substring test
     # is much cheaper than the regex scan over a whole summary.
     if "[@" in text:
-        text = _CITATION_WITH_SPACE.sub("", text)
+        text = _without_citations(text)
     if "](" in text:
         text = _LINK_OR_IMAGE.sub(r"\1", text)
     text = _MARKUP_CHARACTERS.sub("", text)
     return " ".join(text.split())
+
+
+def _without_citations(text: str) -> str:
+    r"""The text without its citations and the blanks before each.
+
+    What re.sub(r"\s*" + CITATION.pattern, "", text) gives, several times
+    faster: a pattern starting with \s* is tried at every blank of the text.
+    (rstrip and \s agree on what is blank.)
+    """
+    kept, end = [], 0
+    for match in CITATION.finditer(text):
+        kept.append(text[end:match.start()].rstrip())
+        end = match.end()
+    kept.append(text[end:])
+    return "".join(kept)
 
 
 def link_target(url: str):
