@@ -105,6 +105,10 @@ def make_environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         cache_size=-1,
     )
     env.policies["json.dumps_function"] = _json_dumps
+    # Jinja copies its globals (range, dict, lipsum, cycler, joiner,
+    # namespace) into the context of every page it renders; our templates
+    # use none of them, and without them that copy is empty.
+    env.globals.clear()
     return env
 
 
