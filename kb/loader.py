@@ -336,25 +336,29 @@ def read_limited(path) -> bytes:
     """The bytes of an entry file, refusing an oversized one without reading it all.
 
     The file's size sizes the first read: reading up to the limit at once
-    would allocate a megabyte for every file. A file that grows meanwhile
-    (or a special file reporting no size) is read on, up to the limit.
+    would allocate a megabyte for every file. A file that grows meanwhile is
+    read on, up to the limit. Plain descriptors, not a file object: this
+    runs for every entry file, and a file object costs more than the read.
     """
-    with open(path, "rb", buffering=0) as handle:
-        expected = os.fstat(handle.fileno()).st_size
-        raw = _read_up_to(handle, min(expected, MAX_BYTES) + 1)
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        expected = os.fstat(descriptor).st_size
+        raw = _read_up_to(descriptor, min(expected, MAX_BYTES) + 1)
         if len(raw) > expected:
-            raw += _read_up_to(handle, MAX_BYTES + 1 - len(raw))
+            raw += _read_up_to(descriptor, MAX_BYTES + 1 - len(raw))
+    finally:
+        os.close(descriptor)
     if len(raw) > MAX_BYTES:
         size = max(expected, len(raw))
         raise LoadProblem(1, "E001", f"file is {size:,} bytes; entries are limited to {MAX_BYTES:,}")
     return raw
 
 
-def _read_up_to(handle, limit: int) -> bytes:
-    """At most limit more bytes: an unbuffered read may return fewer than asked."""
+def _read_up_to(descriptor: int, limit: int) -> bytes:
+    """At most limit more bytes: a read may return fewer than asked."""
     chunks = []
     while limit > 0:
-        chunk = handle.read(limit)
+        chunk = os.read(descriptor, limit)
         if not chunk:
             break
         chunks.append(chunk)
