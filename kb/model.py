@@ -48,27 +48,31 @@ def _display(path: Path, root: Path) -> str:
 
 
 def discover(entries_dir: Path, schema: Schema):
-    """Yields (path, shown path, kind or None, problem or None) per file under entries/."""
+    """Yields (path, shown path, kind or None, problem or None) per file under entries/.
+
+    Paths are text, not Path objects: building and converting one per file
+    costs more than reading a small file.
+    """
     root = entries_dir.parent
     shown_dir = _display(entries_dir, root)
     entries_real = entries_dir.resolve()
     # In the order of sorted Paths: by their parts.
     for rel, is_link in sorted(files_below(str(entries_dir)), key=lambda found: found[0].split("/")):
-        path = entries_dir / rel
+        path = f"{entries_dir}/{rel}"
         shown = f"{shown_dir}/{rel}"
         parts = rel.split("/")
         if not shown.isprintable():
             shown = shown.encode("unicode_escape").decode("ascii")  # keep one diagnostic on one line
             yield path, shown, None, LoadProblem(1, "E010", "file name contains control characters; rename it to <id>.yaml")
             continue
-        link_problem = _link_problem(path, entries_real) if is_link else None
+        link_problem = _link_problem(Path(path), entries_real) if is_link else None
         if link_problem:
             yield path, shown, None, LoadProblem(1, "E010", link_problem)
             continue
         if parts[-1].startswith(".") or parts[-1] in ("README.md",):
             continue
         kind = schema.kind_of_folder(parts[0]) if len(parts) == 2 else None
-        if kind is None or path.suffix != ".yaml":
+        if kind is None or not parts[-1].endswith(".yaml"):  # dot files were skipped above
             folders = ", ".join(f"entries/{f}/" for f in schema.folders)
             yield path, shown, None, LoadProblem(1, "E010", f"not an entry location; entries are <id>.yaml files directly in {folders}")
             continue
@@ -116,7 +120,7 @@ def _link_problem(path: Path, entries_real: Path) -> str | None:
     return None
 
 
-def load_entry(path: Path, shown: str, kind: Kind):
+def load_entry(path: str | Path, shown: str, kind: Kind):
     """Returns (Entry or None, diagnostics)."""
     try:
         data, problems = parse(decode(read_limited(path)))
