@@ -323,14 +323,18 @@ def check_collection(entries: list[Entry], references: dict):
             yield Diagnostic(entry.path, line, code, message)
     for entry in entries:
         for ref in references.get(entry.path, []):
-            for code, message in _reference_problems(entry, ref, by_id, entries):
-                yield Diagnostic(entry.path, ref.line, code, message)
+            problem = _reference_problem(entry, ref, by_id, entries)
+            if problem is not None:
+                yield Diagnostic(entry.path, ref.line, *problem)
     yield from _parent_cycles(entries, by_id)
 
 
 def _named_after_id(entry: Entry) -> bool:
+    value = entry.data.get("id")
+    if isinstance(value, str) and _named_after(entry.path, value):
+        return True
     stem = entry.file_id
-    return entry.data.get("id") == stem and slug_problem(stem) is None
+    return value == stem and slug_problem(stem) is None
 
 
 def _unique_ids(entry: Entry, by_id: dict):
@@ -345,17 +349,23 @@ def _unique_ids(entry: Entry, by_id: dict):
             by_id[value.lower()] = entry
 
 
-def _reference_problems(entry: Entry, ref: Reference, by_id: dict, entries):
+def _reference_problem(entry: Entry, ref: Reference, by_id: dict, entries) -> tuple[str, str] | None:
+    """(code, message) of what is wrong with the reference, or None.
+
+    A plain function, not a generator like the other checks: it runs for
+    every reference of every entry, some ten each, and finds one problem at most.
+    """
     target = by_id.get(ref.target)
     if target is None:
         same_kind = [e.id for e in entries if e.kind.name == ref.target_kind]
-        yield "E200", f"'{ref.field}' refers to {ref.target_kind} '{ref.target}', which does not exist{did_you_mean(ref.target, same_kind)}"
-    elif target.id != ref.target:
-        yield "E200", f"'{ref.field}' uses the former id '{ref.target}'; write '{target.id}'"
-    elif target.kind.name != ref.target_kind:
-        yield "E201", f"'{ref.field}' must refer to {_a(ref.target_kind)}, but '{ref.target}' is {_a(target.kind.name)}"
-    elif target is entry:
-        yield "E202", f"'{ref.field}' refers to the entry itself"
+        return "E200", f"'{ref.field}' refers to {ref.target_kind} '{ref.target}', which does not exist{did_you_mean(ref.target, same_kind)}"
+    if target.id != ref.target:
+        return "E200", f"'{ref.field}' uses the former id '{ref.target}'; write '{target.id}'"
+    if target.kind.name != ref.target_kind:
+        return "E201", f"'{ref.field}' must refer to {_a(ref.target_kind)}, but '{ref.target}' is {_a(target.kind.name)}"
+    if target is entry:
+        return "E202", f"'{ref.field}' refers to the entry itself"
+    return None
 
 
 def _parent_cycles(entries, by_id):
