@@ -1,17 +1,19 @@
-"""Runs a large batch of work fast: over two processes, this one and a forked
-child, and without cycle collection meanwhile.
+"""Runs a large batch of work fast: over two cores, with forked child
+processes, and without cycle collection meanwhile.
 
 Checking and rendering thousands of entries is pure Python, so threads would
 not run it in parallel; a forked child starts with everything this process
 has already built (schema, graph, templates) and only its results travel
-back, pickled through a pipe, chunk by chunk as they are ready. Small batches, machines with one core,
-platforms without fork and processes that run other threads (forking those
-can deadlock the child) do all the work here, in the same order.
+back, pickled through a pipe, chunk by chunk as they are ready. Small
+batches, machines with one core, platforms without fork and processes that
+run other threads (forking those can deadlock the child) do all the work
+here, in the same order.
 """
 from __future__ import annotations
 
 import gc
 import multiprocessing
+import multiprocessing.connection
 import os
 import sys
 import threading
@@ -37,19 +39,26 @@ def can_fork() -> bool:
             and len(os.sched_getaffinity(0)) > 1)
 
 
-def map_items(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
-    """[function(item) for item in items], shared with a child process when worth it.
+def map_items(function: Callable[[Item], Result], items: Sequence[Item], *,
+              this_process_works: bool = True) -> list[Result]:
+    """[function(item) for item in items], shared with child processes when worth it.
 
-    Both processes take chunks of items in turn until none is left, so the
-    one that got cheaper items, or started first, does more: both finish
-    together, whatever the mix. The child's results must be picklable; an
-    error in the child is raised here as a RuntimeError carrying the
-    child's traceback.
+    The workers take chunks of items in turn until none is left, so one that
+    got cheaper items, or started first, does more: all finish together,
+    whatever the mix. Results must be picklable; an error in a child is
+    raised here as a RuntimeError carrying the child's traceback.
+
+    By default this process and one child share the work. With
+    this_process_works=False two children do it while this process only
+    collects their results: better when the work reads a large structure
+    built before the fork (rendering reads the whole linked graph), because
+    each memory page that both this process and a child touch afterwards is
+    copied, and a process that only waits touches none.
     """
     with gc_paused():
         if len(items) < MINIMUM_ITEMS or not can_fork():
             return [function(item) for item in items]
-        return _map_in_two(function, items)
+        return _map_shared(function, items, this_process_works)
 
 
 @contextmanager
@@ -88,33 +97,54 @@ def _promote_young_objects():
         gc.unfreeze()
 
 
-def _map_in_two(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+def _map_shared(function: Callable[[Item], Result], items: Sequence[Item], this_process_works: bool) -> list[Result]:
     chunks = [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
     context = multiprocessing.get_context("fork")
-    taken = context.Value("l", 0)  # how many chunks either process has taken
+    taken = context.Value("l", 0)  # how many chunks the workers have taken
+    children = [_start_child(context, function, chunks, taken) for _ in range(1 if this_process_works else 2)]
+    results: list = [None] * len(chunks)
+    busy = dict(children)  # receiving end -> child, until the child says it is done
+    try:
+        if this_process_works:
+            while (index := _take(taken)) < len(chunks):
+                results[index] = [function(item) for item in chunks[index]]
+                # Unpickling results here, between chunks, lets the child
+                # take more chunks meanwhile rather than wait at the end.
+                _collect(busy, results, wait_for_one=False)
+        while busy:
+            _collect(busy, results, wait_for_one=True)
+    except BaseException:
+        for child in busy.values():
+            child.terminate()
+        raise
+    finally:
+        for receiver, child in children:
+            receiver.close()
+            child.join()
+    return [result for chunk in results for result in chunk]
+
+
+def _start_child(context, function, chunks: list, taken):
+    """Forks a worker; returns (the end of its pipe this process reads, the child)."""
     receiver, sender = context.Pipe(duplex=False)
     _widen(sender)
     child = context.Process(target=_run_child, args=(function, chunks, taken, sender), daemon=True)
     child.start()
     sender.close()  # the child holds the only sending end, so its death ends the pipe
-    results: list = [None] * len(chunks)
-    child_busy = True
-    try:
-        while (index := _take(taken)) < len(chunks):
-            results[index] = [function(item) for item in chunks[index]]
-            # Unpickling the child's results here, between chunks, lets the
-            # child take more chunks meanwhile rather than wait at the end.
-            while child_busy and receiver.poll():
-                child_busy = _store(_receive(receiver, child), results)
-        while child_busy:
-            child_busy = _store(_receive(receiver, child), results)
-    except BaseException:
-        child.terminate()
-        raise
-    finally:
-        receiver.close()
-        child.join()
-    return [result for chunk in results for result in chunk]
+    return receiver, child
+
+
+def _collect(busy: dict, results: list, wait_for_one: bool) -> None:
+    """Stores every chunk of results that has arrived; first waits for one if asked."""
+    timeout = None if wait_for_one else 0
+    while busy:
+        ready = multiprocessing.connection.wait(list(busy), timeout)
+        if not ready:
+            return
+        for receiver in ready:
+            if not _store(_receive(receiver, busy[receiver]), results):
+                del busy[receiver]
+        timeout = 0
 
 
 def _take(taken) -> int:

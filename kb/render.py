@@ -222,7 +222,8 @@ class Renderer:
     def pages(self) -> dict[str, str]:
         """All generated pages, keyed by their path under docs/."""
         jobs = self._page_jobs()
-        texts = parallel.map_items(lambda render_page: render_page(), [render_page for _path, render_page in jobs])
+        texts = parallel.map_items(lambda render_page: render_page(), [render_page for _path, render_page in jobs],
+                                   this_process_works=False)  # rendering reads the whole graph
         return dict(sorted(zip((path for path, _render_page in jobs), texts)))
 
     def _page_jobs(self) -> list[tuple[str, Callable[[], str]]]:
