@@ -49,16 +49,18 @@ class _MarkdownEscaper:
         self._escaped: dict[str | int, Markup] = {}
 
     def __call__(self, value):
+        # Plain text and numbers first: they are most of what pages print.
+        # (Exact types: Markup is a str, and True == 1 prints differently.)
+        if type(value) is str or type(value) is int:
+            escaped = self._escaped.get(value)
+            if escaped is None:
+                escaped = self._escaped[value] = Markup(escape_inline(value))
+            return escaped
         if isinstance(value, Markup):
             return value
         if value is None:
             return _NOTHING
-        if type(value) is not str and type(value) is not int:  # True == 1 == 1.0, but they print differently
-            return Markup(escape_inline(value))
-        escaped = self._escaped.get(value)
-        if escaped is None:
-            escaped = self._escaped[value] = Markup(escape_inline(value))
-        return escaped
+        return Markup(escape_inline(value))
 
 
 class _Environment(jinja2.Environment):
