@@ -112,28 +112,36 @@ def _line(node) -> int:
     return node.start_mark.line + 1
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+# Text, most keys and values, is taken straight from its node (what its
+# constructor returns): a call per key and value saved, in every file.
+
+
 def _fill_map(data: LineDict, node, build, duplicates: list) -> None:
+    key_lines = data.key_lines
     for key_node, value_node in node.value:
-        key = build(key_node)
+        key = key_node.value if key_node.tag == _STR_TAG else build(key_node)
         if not isinstance(key, (str, int, float, bool)) and key is not None:
             raise LoadProblem(_line(key_node), "E006", "a mapping key must be plain text")
         if key in data:
             duplicates.append(LoadProblem(
                 _line(key_node), "E003",
-                f"duplicate key '{key}' (first at line {data.key_lines[key]}); "
+                f"duplicate key '{key}' (first at line {key_lines[key]}); "
                 "YAML would silently keep only the last value"))
             continue
-        data[key] = build(value_node)
-        data.key_lines[key] = _line(key_node)
+        data[key] = value_node.value if value_node.tag == _STR_TAG else build(value_node)
+        key_lines[key] = key_node.start_mark.line + 1
         if getattr(value_node, "style", None) == "|":
             # A literal block's text starts on the line after its indicator.
             data.block_starts[key] = _line(value_node) + 1
 
 
 def _fill_seq(data: LineList, node, build) -> None:
+    item_lines = data.item_lines
     for item in node.value:
-        data.append(build(item))
-        data.item_lines.append(_line(item))
+        data.append(item.value if item.tag == _STR_TAG else build(item))
+        item_lines.append(item.start_mark.line + 1)
 
 
 def _new_map(node) -> LineDict:
@@ -174,7 +182,7 @@ def _build(loader: _Loader, node):
     only aliases and custom tags need. Scalars go through the same functions.
     """
     tag = node.tag
-    if tag == "tag:yaml.org,2002:str":
+    if tag == _STR_TAG:
         return node.value  # what construct_scalar returns for an implicitly tagged scalar
     if tag in _PLAIN_SCALAR_TAGS:
         return loader.yaml_constructors[tag](loader, node)
