@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import jinja2
 from markupsafe import Markup
@@ -138,6 +138,15 @@ class Link:
     markdown: Markup
 
 
+class SourceDetails(NamedTuple):
+    """What a reference list shows of a source, the same on every page citing it."""
+
+    link: Link
+    publisher: str
+    date: str
+    url: Markup | None  # the original, when it is an http(s) URL
+
+
 @dataclass
 class Citations:
     """Numbers the citations of one page in order of first appearance.
@@ -147,7 +156,7 @@ class Citations:
     many pages cite the same ones.
     """
 
-    source_details: Callable[[str], dict]
+    source_details: Callable[[str], SourceDetails]
     numbers: dict = field(default_factory=dict)
 
     def cite(self, source_id: str, locator: str | None = None) -> Markup:
@@ -178,12 +187,21 @@ class Citations:
             return self._marker(value["source"], value.get("locator"))
         return self._marker(value, None)
 
-    def references(self) -> list[dict]:
-        """The numbered reference list, each with its source entry and locator."""
+    def references(self) -> list[tuple]:
+        """The numbered reference list: (number, link, publisher, date, locator,
+        original URL) for each, in the order the page template unpacks them.
+
+        Plain tuples that the template unpacks into names, rather than a
+        mapping per reference that it would read key by key: a large build
+        lists some 60,000 references.
+        """
         # Numbers are given in order of first citation, which is also the
         # order in which the dict keeps them: no sort needed.
-        return [{"number": number, "locator": locator, **self.source_details(source_id)}
-                for (source_id, locator), number in self.numbers.items()]
+        listed = []
+        for (source_id, locator), number in self.numbers.items():
+            link, publisher, date, url = self.source_details(source_id)
+            listed.append((number, link, publisher, date, locator, url))
+        return listed
 
 
 def url_of(entry: Entry, root: str = "") -> Markup:
@@ -218,7 +236,7 @@ class Renderer:
         # and reference details are built once per root, keyed by entry path.
         self._links: dict[tuple[str, str], Link] = {}
         self._timeline_items: dict[tuple[str, str], dict] = {}
-        self._source_details: dict[tuple[str, str], dict] = {}
+        self._source_details: dict[tuple[str, str], SourceDetails] = {}
         self._dates: dict = {}  # date value -> PartialDate
 
     def pages(self) -> dict[str, str]:
@@ -379,14 +397,14 @@ class Renderer:
     def _citations(self, root: str) -> Citations:
         return Citations(lambda source_id: self._source_reference(source_id, root))
 
-    def _source_reference(self, source_id: str, root: str) -> dict:
+    def _source_reference(self, source_id: str, root: str) -> SourceDetails:
         key = (source_id, root)
         found = self._source_details.get(key)
         if found is None:
             source = self.graph.get("source", source_id)
-            found = self._source_details[key] = {
-                "source": source, "link": self._link(source, root), "url": link_target(source.get("url")),
-                "publisher": source.get("publisher"), "date": self._date_text(source, "published")}
+            found = self._source_details[key] = SourceDetails(
+                link=self._link(source, root), publisher=source.get("publisher"),
+                date=self._date_text(source, "published"), url=link_target(source.get("url")))
         return found
 
     def _date(self, value) -> PartialDate:

@@ -192,9 +192,9 @@ def test_plain_drops_citations_link_syntax_and_markup_characters():
 def test_citations_number_sources_in_order_of_first_appearance():
     from markupsafe import Markup
 
-    from kb.render import Citations
+    from kb.render import Citations, SourceDetails
 
-    cites = Citations(lambda source_id: {"source_id": source_id})
+    cites = Citations(lambda source_id: SourceDetails(link=source_id, publisher="", date="", url=None))
     text = cites.text("Said twice [@a] and [@b, p. 2] and again [@a].")
     assert isinstance(text, Markup)
     assert text == r"Said twice [\[1\]](#ref-1) and [\[2\]](#ref-2) and again [\[1\]](#ref-1)."
@@ -202,7 +202,7 @@ def test_citations_number_sources_in_order_of_first_appearance():
     assert isinstance(listed, Markup) and listed == r"[\[3\]](#ref-3)[\[2\]](#ref-2)[\[4\]](#ref-4)"
     assert cites.cite_all(None) == "" and isinstance(cites.cite_all([]), Markup)
     assert cites.cite_value("a") == r"[\[1\]](#ref-1)" and isinstance(cites.cite_value("a"), Markup)
-    assert [(r["number"], r["locator"], r["source_id"]) for r in cites.references()] == \
+    assert [(number, locator, link) for number, link, _publisher, _date, locator, _url in cites.references()] == \
         [(1, "", "a"), (2, "p. 2", "b"), (3, "", "c"), (4, "", "b")]
 
 
