@@ -81,8 +81,9 @@ def citations_of(entry: Entry, references) -> set[str]:
 
 def link(entries: list[Entry], references: dict) -> Graph:
     """Builds the graph. Entries must already be valid."""
+    in_order = sorted(entries, key=lambda e: (e.kind.name, e.id))
     by_kind: dict[str, list[Entry]] = defaultdict(list)
-    for entry in sorted(entries, key=lambda e: (e.kind.name, e.id)):
+    for entry in in_order:
         by_kind[entry.kind.name].append(entry)
     graph = Graph(entries={(e.kind.name, e.id): e for e in entries}, by_kind=dict(by_kind))
     lists = {name: defaultdict(list) for name in (
@@ -106,9 +107,10 @@ def link(entries: list[Entry], references: dict) -> Graph:
     for narrative in graph.all("narrative"):
         if narrative.get("parent"):
             lists["children_of_narrative"][narrative.get("parent")].append(narrative)
-    for entry in sorted(entries, key=lambda e: (e.kind.name, e.id)):
+    citing_entries = lists["citing_entries"]
+    for entry in in_order:
         for source_id in sorted(citations_of(entry, references.get(entry.path, []))):
-            lists["citing_entries"][source_id].append(entry)
+            citing_entries[source_id].append(entry)
     for name, mapping in lists.items():
         setattr(graph, name, dict(mapping))
     return graph
