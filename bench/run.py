@@ -7,8 +7,8 @@
 
 For each N it generates a synthetic knowledge base (bench/generate.py) under
 bench/results/kb-N/ and measures, each in a fresh process so that peak
-memory belongs to one phase (timed phases run --runs times, 5 by default,
-and the fastest run counts):
+memory belongs to one phase (the timed phases take turns for --runs rounds,
+5 by default, and each one's fastest run counts):
 
 - floors: the libyaml loader alone over the same files, and a bare Jinja
   template rendering one page per entry;
@@ -113,21 +113,27 @@ def run_child(command: list[str], env: dict | None = None, cwd: Path = ROOT) -> 
     return out, seconds
 
 
-def measure_phase(name: str, root: Path, runs: int) -> dict:
-    """Runs one phase `runs` times, each in a fresh interpreter; keeps the fastest run.
+def measure_phases(names: list[str], root: Path, runs: int) -> dict[str, dict]:
+    """Runs each phase `runs` times, each run in a fresh interpreter; keeps each phase's fastest run.
 
     A shared machine only ever adds time, so the fastest of several runs is
-    the best estimate of the work itself (as timeit reports it); the floors
-    get the same treatment. The result also lists every run's seconds and
-    the highest peak memory of all runs.
+    the best estimate of the work itself (as timeit reports it). The phases
+    take turns, round after round, so that a slow spell of the machine
+    falls on the floors and the engine alike. Each result also lists every
+    run's seconds and the highest peak memory of all runs.
     """
-    measured = []
+    measured: dict[str, list[dict]] = {name: [] for name in names}
     for _ in range(runs):
-        out, _seconds = run_child([sys.executable, str(Path(__file__)), "--phase", name, str(root)])
-        measured.append(json.loads(out.splitlines()[-1]))
-    fastest = min(measured, key=_phase_seconds)
-    return {**fastest, "runs": [_phase_seconds(m) for m in measured], "peak_rss": max(m["peak_rss"] for m in measured),
-            "worker_peak_rss": max(m["worker_peak_rss"] for m in measured)}
+        for name in names:
+            out, _seconds = run_child([sys.executable, str(Path(__file__)), "--phase", name, str(root)])
+            measured[name].append(json.loads(out.splitlines()[-1]))
+    return {name: _fastest(results) for name, results in measured.items()}
+
+
+def _fastest(results: list[dict]) -> dict:
+    fastest = min(results, key=_phase_seconds)
+    return {**fastest, "runs": [_phase_seconds(r) for r in results], "peak_rss": max(r["peak_rss"] for r in results),
+            "worker_peak_rss": max(r["worker_peak_rss"] for r in results)}
 
 
 def _phase_seconds(measured: dict) -> float:
@@ -218,11 +224,9 @@ def bench_size(total: int, with_site: bool, runs: int) -> dict:
     shutil.rmtree(kb_root, ignore_errors=True)
     generate.generate(total, kb_root)
     result = {"entries": total}
-    print(f"N={total}: floors ...", file=sys.stderr)
-    result["floor_yaml"] = measure_phase("floor-yaml", kb_root, runs)
-    result["floor_jinja"] = measure_phase("floor-jinja", kb_root, runs)
-    print(f"N={total}: engine ...", file=sys.stderr)
-    result["engine"] = measure_phase("engine", kb_root, runs)
+    print(f"N={total}: floors and engine, {runs} rounds ...", file=sys.stderr)
+    timed = measure_phases(["floor-yaml", "floor-jinja", "engine"], kb_root, runs)
+    result["floor_yaml"], result["floor_jinja"], result["engine"] = timed["floor-yaml"], timed["floor-jinja"], timed["engine"]
     engine = result["engine"]
     floor = result["floor_yaml"]["seconds"] + result["floor_jinja"]["seconds"]
     result["ratio_check_to_yaml_floor"] = engine["check_seconds"] / result["floor_yaml"]["seconds"]
