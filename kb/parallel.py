@@ -101,10 +101,12 @@ def _map_shared(function: Callable[[Item], Result], items: Sequence[Item], this_
     chunks = [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
     context = multiprocessing.get_context("fork")
     taken = context.Value("l", 0)  # how many chunks the workers have taken
-    children = [_start_child(context, function, chunks, taken) for _ in range(1 if this_process_works else 2)]
     results: list = [None] * len(chunks)
-    busy = dict(children)  # receiving end -> child, until the child says it is done
+    children: list = []  # (receiving end, child)
     try:
+        for _ in range(1 if this_process_works else 2):
+            children.append(_start_child(context, function, chunks, taken))
+        busy = dict(children)  # receiving end -> child, until the child says it is done
         if this_process_works:
             while (index := _take(taken)) < len(chunks):
                 results[index] = [function(item) for item in chunks[index]]
@@ -114,8 +116,8 @@ def _map_shared(function: Callable[[Item], Result], items: Sequence[Item], this_
         while busy:
             _collect(busy, results, wait_for_one=True)
     except BaseException:
-        for child in busy.values():
-            child.terminate()
+        for _receiver, child in children:
+            child.terminate()  # nothing for a child that has ended
         raise
     finally:
         for receiver, child in children:
