@@ -234,7 +234,7 @@ class Renderer:
         self.history = history or {}  # entry path -> (created, last changed)
         # Hub entries appear on hundreds of pages: their links, timeline lines
         # and reference details are built once per root, keyed by entry path.
-        self._links: dict[tuple[str, str], Link] = {}
+        self._links: dict[str, dict[str, Link]] = {}  # root -> entry path -> link
         self._timeline_items: dict[tuple[str, str], dict] = {}
         self._source_details: dict[tuple[str, str], SourceDetails] = {}
         self._dates: dict = {}  # date value -> PartialDate
@@ -388,10 +388,12 @@ class Renderer:
     # -- pieces --------------------------------------------------------------
 
     def _link(self, entry: Entry, root: str) -> Link:
-        key = (entry.path, root)
-        found = self._links.get(key)
+        links = self._links.get(root)
+        if links is None:
+            links = self._links[root] = {}
+        found = links.get(entry.path)
         if found is None:
-            found = self._links[key] = link_to(entry, root)
+            found = links[entry.path] = link_to(entry, root)
         return found
 
     def _citations(self, root: str) -> Citations:
