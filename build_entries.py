@@ -73,7 +73,7 @@ def command_new(args) -> int:
 def command_export(args) -> int:
     from kb import export
     from kb.history import entry_history
-    from kb.site import Site
+    from kb.site import Site, write_changed
 
     result = clean_check(args, "data")
     if result is None:
@@ -81,7 +81,7 @@ def command_export(args) -> int:
     site = Site(name=args.site_name, url=args.site_url)
     all_files = export.site_files(pipeline.graph_of(result), result.schema, entry_history(args.root), site)
     files = {k: v for k, v in all_files.items() if not k.endswith(".md")}
-    written = export.write_files(files, args.out)
+    written = write_changed(files, args.out)
     print(f"{len(files)} data files in {args.out}: {written} written, {len(files) - written} unchanged")
     return 0
 
@@ -163,9 +163,9 @@ def on_files(files, config):
     from mkdocs.exceptions import PluginError
     from mkdocs.structure.files import File
 
-    result = config[CHECKED]
     from kb.site import Site
 
+    result = config[CHECKED]
     site = Site(name=config.site_name, url=config.site_url or None, directory_urls=config.use_directory_urls)
     pages = pipeline.publish(result, site)
     for uri, content in pages.items():

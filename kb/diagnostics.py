@@ -53,6 +53,11 @@ def sorted_unique(diagnostics) -> list[Diagnostic]:
     return sorted(set(diagnostics))
 
 
+def with_article(noun: str) -> str:
+    """'an actor', 'a source': the noun with its indefinite article."""
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
 def did_you_mean(word: str, candidates) -> str:
     import difflib
 

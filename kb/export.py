@@ -12,7 +12,6 @@ import datetime as dt
 import io
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 from .dates import parse_date
 from .history import Dates
@@ -20,7 +19,7 @@ from .link import Graph
 from .loader import LineDict, LineList
 from .model import Entry
 from .schema import Field, Schema
-from .site import Site, write_changed
+from .site import Site
 from .text import find_citations
 
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
@@ -238,7 +237,3 @@ def site_files(graph: Graph, schema: Schema, history: dict[str, Dates], site: Si
     files["data/columns.md"] = datapackage.columns_page(schema)
     return files
 
-
-def write_files(files: dict[str, str], out_dir) -> int:
-    """Writes the files whose content changed; returns how many were written."""
-    return write_changed(files, Path(out_dir))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .diagnostics import with_article
 from .schema import Field, Kind, Schema, load_schema
 from .validate import CITE_FIELDS, MAX_SLUG, RESERVED_IDS, SLUG
 
@@ -79,8 +80,7 @@ def _object(fields) -> dict:
 def _describe(field: Field) -> str:
     doc = field.doc
     if field.type == "ref":
-        article = "an" if field.to[0] in "aeiou" else "a"
-        doc = f"{doc} (the id of {article} {field.to} entry)".strip()
+        doc = f"{doc} (the id of {with_article(field.to)} entry)".strip()
     elif field.type == "enum":
         doc = f"{doc} One of: {', '.join(field.values)}.".strip()
     return doc

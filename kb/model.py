@@ -24,10 +24,17 @@ class Entry:
     def id(self) -> str:
         return self.data.get("id") if isinstance(self.data.get("id"), str) else self.file_id
 
-    @property
+    @cached_property
     def file_id(self) -> str:
-        """The id the file name gives: entries/<folder>/<file_id>.yaml."""
-        return Path(self.path).stem
+        """The id the file name gives: entries/<folder>/<file_id>.yaml.
+
+        What Path(self.path).stem gives, without building a Path for each of
+        thousands of entries: the name after the last '/', less its last
+        suffix (a leading or trailing dot starts none).
+        """
+        name = self.path.rpartition("/")[2]
+        dot = name.rfind(".")
+        return name[:dot] if 0 < dot < len(name) - 1 else name
 
     @cached_property
     def title(self) -> str:

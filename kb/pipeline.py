@@ -57,7 +57,7 @@ def check(root: Path, schema: Schema | None = None, today: dt.date | None = None
     return CheckResult(entries, sorted_unique(diagnostics), references, root, schema)
 
 
-def _load_and_check(checker: EntryChecker, file: tuple[Path, str, Kind]):
+def _load_and_check(checker: EntryChecker, file: tuple[str, str, Kind]):
     """(data or None, diagnostics, references) of one entry file, all picklable.
 
     The data goes without its Entry, whose kind the parent process has.

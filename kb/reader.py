@@ -29,8 +29,11 @@ def overview_map_block(graph: Graph) -> Markup:
     return _html_block(maps.overview_map(graph, root="../", write=maps.write_text))
 
 
+_WRAPPER = maps.tag("div", "class")
+
+
 def _html_block(svg: str) -> Markup:
-    wrapper = maps.write_text(maps.tag("div", "class"), ("kb-map",), children=[svg])
+    wrapper = maps.write_text(_WRAPPER, ("kb-map",), children=[svg])
     # One line, so Markdown keeps it as a single raw HTML block.
     return Markup(wrapper.replace("\n", " "))
 

@@ -159,9 +159,6 @@ class Citations:
     source_details: Callable[[str], SourceDetails]
     numbers: dict = field(default_factory=dict)
 
-    def cite(self, source_id: str, locator: str | None = None) -> Markup:
-        return Markup(self._marker(source_id, locator))
-
     def cite_value(self, value) -> Markup:
         return Markup(self._value_marker(value))
 
@@ -277,12 +274,12 @@ class Renderer:
         return self.env.get_template("timeline.md.j2").render(view=self._timeline_view())
 
     def map_page(self) -> str:
+        pushed = [(actor, self.graph.narratives_pushed_by(actor.id))
+                  for actor in sorted(self.graph.all("actor"), key=lambda e: e.title.lower())]
         return self.env.get_template("map.md.j2").render(
             map=reader.overview_map_block(self.graph),
             narratives=[self._link(n, "") for n in self.graph.all("narrative")],
-            actors=[(self._link(a, ""), [self._link(n, "") for n in self.graph.narratives_pushed_by(a.id)])
-                    for a in sorted(self.graph.all("actor"), key=lambda e: e.title.lower())
-                    if self.graph.narratives_pushed_by(a.id)])
+            actors=[(self._link(a, ""), [self._link(n, "") for n in narratives]) for a, narratives in pushed if narratives])
 
     def index_page(self, kind: str) -> str:
         view = getattr(self, f"_{kind}_index_view")()

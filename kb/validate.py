@@ -12,7 +12,7 @@ from typing import Callable, NamedTuple
 from urllib.parse import urlparse
 
 from .dates import parse_date
-from .diagnostics import Diagnostic, did_you_mean
+from .diagnostics import Diagnostic, did_you_mean, with_article
 from .loader import LineDict, LineList
 from .model import Entry
 from .schema import SCALAR_TYPES, Field, Schema
@@ -49,10 +49,6 @@ def _type_name(value) -> str:
         return "true/false"
     return {str: "text", int: "a number", float: "a number", type(None): "empty",
             LineDict: "a mapping", LineList: "a list"}.get(type(value), type(value).__name__)
-
-
-def _a(noun: str) -> str:
-    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
 def slug_problem(value) -> str | None:
@@ -250,8 +246,6 @@ class EntryChecker:
 
     def _id_matches_file(self, entry: Entry):
         value = entry.data.get("id")
-        if isinstance(value, str) and _named_after(entry.path, value):
-            return
         stem = entry.file_id
         if isinstance(value, str) and value != stem:
             yield entry.data.line_of("id"), "E107", f"id '{value}' does not match the file name '{stem}.yaml'"
@@ -267,16 +261,6 @@ class EntryChecker:
             return
         if end.latest < start.earliest:
             yield entry.data.line_of("end_date"), "E303", f"end_date {end.iso()} is before date {start.iso()}"
-
-
-def _named_after(path: str, slug: str) -> bool:
-    """Whether the file name is <slug>.yaml, without building a Path (Entry.file_id).
-
-    Only a slug is compared: with no separator, dot or drive letter in it the
-    last part of the path is the whole file name, and the stem is the slug.
-    A False may still be a match; the caller then asks Entry.file_id.
-    """
-    return SLUG.match(slug) is not None and path.rpartition("/")[2] == slug + ".yaml"
 
 
 # Field type -> EntryChecker method checking a value of that type.
@@ -330,11 +314,8 @@ def check_collection(entries: list[Entry], references: dict):
 
 
 def _named_after_id(entry: Entry) -> bool:
-    value = entry.data.get("id")
-    if isinstance(value, str) and _named_after(entry.path, value):
-        return True
     stem = entry.file_id
-    return value == stem and slug_problem(stem) is None
+    return entry.data.get("id") == stem and slug_problem(stem) is None
 
 
 def _unique_ids(entry: Entry, by_id: dict):
@@ -362,7 +343,7 @@ def _reference_problem(entry: Entry, ref: Reference, by_id: dict, entries) -> tu
     if target.id != ref.target:
         return "E200", f"'{ref.field}' uses the former id '{ref.target}'; write '{target.id}'"
     if target.kind.name != ref.target_kind:
-        return "E201", f"'{ref.field}' must refer to {_a(ref.target_kind)}, but '{ref.target}' is {_a(target.kind.name)}"
+        return "E201", f"'{ref.field}' must refer to {with_article(ref.target_kind)}, but '{ref.target}' is {with_article(target.kind.name)}"
     if target is entry:
         return "E202", f"'{ref.field}' refers to the entry itself"
     return None
