@@ -220,3 +220,38 @@ def test_chronological_orders_by_partial_date_then_id():
     assert [e.id for e in ordered] == ["c", "a", "d", "e", "b", "f"]
     assert ordered == sorted(incidents, key=lambda e: (incident_date(e), e.id))
     assert parse_date("2020") < parse_date("2020-01") < parse_date("2020-01-05")
+
+
+def fixture_pages(bytecode_dir: Path, monkeypatch=None) -> dict[str, str]:
+    """The fixture's pages from a new environment keeping compiled templates in bytecode_dir."""
+    from kb.render import Renderer, make_environment
+
+    result = pipeline.check(KB_FIXTURE)
+    env = make_environment(bytecode_dir=str(bytecode_dir))
+    if monkeypatch is not None:
+        def compile_refused(*args, **kwargs):
+            raise AssertionError("a template was compiled although its compiled code was kept")
+        monkeypatch.setattr(env, "compile", compile_refused)
+    return Renderer(pipeline.graph_of(result), result.schema, env=env).pages()
+
+
+def test_compiled_templates_are_kept_for_the_next_build(tmp_path, monkeypatch):
+    cache = tmp_path / "compiled"
+    cache.mkdir()
+    first = fixture_pages(cache)
+    assert len(list(cache.iterdir())) >= 10  # one file per template used
+    assert fixture_pages(cache, monkeypatch) == first
+
+
+@pytest.mark.parametrize("spoil", ["garbage", "truncated", "not a folder"])
+def test_a_spoilt_template_cache_only_costs_time(tmp_path, spoil):
+    cache = tmp_path / "compiled"
+    cache.mkdir()
+    expected = fixture_pages(cache)
+    if spoil == "not a folder":
+        cache = tmp_path / "a-file"
+        cache.write_text("not a folder", encoding="utf-8")
+    for kept in cache.iterdir() if cache.is_dir() else []:
+        kept.write_bytes(b"\x00garbage" if spoil == "garbage" else kept.read_bytes()[:40])
+    assert fixture_pages(cache) == expected
+    assert fixture_pages(cache) == expected  # and again, after the cache was (or was not) rewritten
