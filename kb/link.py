@@ -32,7 +32,30 @@ class Graph:
     def all(self, kind: str) -> list[Entry]:
         return self.by_kind.get(kind, [])
 
-    def narratives_pushed_by(self, actor_id: str) -> list[Entry]:
+    # What follows is asked again for the same entry by its page, its map,
+    # the map of each neighbour and the site map: each answer is worked out
+    # once per graph. Answers are tuples, as callers share them.
+    _answers: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def narratives_pushed_by(self, actor_id: str) -> tuple[Entry, ...]:
+        return self._answer(self._narratives_pushed_by, actor_id)
+
+    def actors_behind(self, narrative_id: str) -> tuple[tuple[Entry, int], ...]:
+        """Actors who originated or amplified the narrative's incidents, with counts."""
+        return self._answer(self._actors_behind, narrative_id)
+
+    def debunks_of_actor(self, actor_id: str) -> tuple[Entry, ...]:
+        """Debunks of claims from incidents the actor originated or amplified."""
+        return self._answer(self._debunks_of_actor, actor_id)
+
+    def _answer(self, question, entry_id: str):
+        key = (question.__name__, entry_id)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._answers[key] = tuple(question(entry_id))
+        return answer
+
+    def _narratives_pushed_by(self, actor_id: str) -> list[Entry]:
         found = {}
         for incident, role in self.incidents_of_actor.get(actor_id, []):
             if role in PUSHING_ROLES:
@@ -40,8 +63,7 @@ class Graph:
                     found[narrative_id] = self.get("narrative", narrative_id)
         return sorted(found.values(), key=lambda e: e.title.lower())
 
-    def actors_behind(self, narrative_id: str) -> list[tuple[Entry, int]]:
-        """Actors who originated or amplified the narrative's incidents, with counts."""
+    def _actors_behind(self, narrative_id: str) -> list[tuple[Entry, int]]:
         counts: dict[str, int] = defaultdict(int)
         for incident in self.incidents_of_narrative.get(narrative_id, []):
             for link in incident.get("actors") or []:
@@ -50,8 +72,7 @@ class Graph:
         actors = [(self.get("actor", a), n) for a, n in counts.items()]
         return sorted(actors, key=lambda pair: (-pair[1], pair[0].title.lower()))
 
-    def debunks_of_actor(self, actor_id: str) -> list[Entry]:
-        """Debunks of claims from incidents the actor originated or amplified."""
+    def _debunks_of_actor(self, actor_id: str) -> list[Entry]:
         found = {}
         for incident, role in self.incidents_of_actor.get(actor_id, []):
             if role in PUSHING_ROLES:

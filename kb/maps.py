@@ -64,7 +64,7 @@ def _neighbour_entries(graph: Graph, entry: Entry) -> list[Entry]:
         return found
     if kind == "actor":
         incidents = [i for i, _ in graph.incidents_of_actor.get(entry.id, [])]
-        return incidents + graph.narratives_pushed_by(entry.id) + graph.debunks_of_actor(entry.id)
+        return [*incidents, *graph.narratives_pushed_by(entry.id), *graph.debunks_of_actor(entry.id)]
     if kind == "incident":
         found = [graph.get("actor", a["actor"]) for a in entry.get("actors") or []]
         found += [graph.get("narrative", n) for n in entry.get("narratives") or []]

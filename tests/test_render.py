@@ -255,3 +255,16 @@ def test_a_spoilt_template_cache_only_costs_time(tmp_path, spoil):
         kept.write_bytes(b"\x00garbage" if spoil == "garbage" else kept.read_bytes()[:40])
     assert fixture_pages(cache) == expected
     assert fixture_pages(cache) == expected  # and again, after the cache was (or was not) rewritten
+
+
+def test_graph_answers_each_question_once_and_shares_it_unchangeable():
+    graph = pipeline.graph_of(pipeline.check(KB_FIXTURE))
+    questions = [(graph.actors_behind, n.id) for n in graph.all("narrative")]
+    questions += [(ask, a.id) for a in graph.all("actor") for ask in (graph.narratives_pushed_by, graph.debunks_of_actor)]
+    assert any(ask(entry_id) for ask, entry_id in questions)
+    for ask, entry_id in questions:
+        answer = ask(entry_id)
+        assert isinstance(answer, tuple) and ask(entry_id) is answer
+    fresh = pipeline.graph_of(pipeline.check(KB_FIXTURE))
+    for ask, entry_id in reversed(questions):  # asked in another order, the same answers
+        assert getattr(fresh, ask.__name__)(entry_id) == ask(entry_id)
