@@ -22,17 +22,30 @@ COMMIT_MARK = "\x00commit "
 Dates = tuple[dt.datetime, dt.datetime]  # (created, last changed), UTC
 
 
-def entry_history(root: Path, folder: str = "entries") -> dict[str, Dates]:
-    """{entry path as 'entries/<kind>/<id>.yaml': (created, last changed)} for every file."""
+def entry_history(root: Path, folder: str = "entries", file_times: dict[str, int] | None = None) -> dict[str, Dates]:
+    """{entry path as 'entries/<kind>/<id>.yaml': (created, last changed)}.
+
+    file_times gives the files to date and their modification times (whole
+    seconds since the epoch), as the check read them: a stat of each saved.
+    Without it, every *.yaml file below folder is found and, where git has
+    no current dates for it, looked at.
+    """
     committed = git_dates(root, folder)
     dirty = uncommitted_paths(root, folder) if committed else set()
+    if file_times is None:
+        full_paths = dict(yaml_files(os.path.join(root, folder), Path(folder).as_posix() + "/"))
+
+        def modified(path: str) -> dt.datetime:
+            return file_time(full_paths[path])
+    else:
+        def modified(path: str) -> dt.datetime:
+            return from_seconds(file_times[path])
     history = {}
-    for path, full_path in sorted(yaml_files(os.path.join(root, folder), Path(folder).as_posix() + "/")):
+    for path in sorted(full_paths if file_times is None else file_times):
         if path in committed and path not in dirty:
-            # Only files git has no current dates for need a stat.
             history[path] = committed[path]
             continue
-        mtime = file_time(full_path)
+        mtime = modified(path)
         if path in committed:
             created, changed = committed[path]
             history[path] = (created, max(changed, mtime))
@@ -78,7 +91,12 @@ def uncommitted_paths(root: Path, folder: str) -> set[str]:
 
 
 def file_time(path: Path | str) -> dt.datetime:
-    return dt.datetime.fromtimestamp(int(os.stat(path).st_mtime), tz=dt.timezone.utc)
+    return from_seconds(int(os.stat(path).st_mtime))
+
+
+def from_seconds(seconds: int) -> dt.datetime:
+    """A file time in whole seconds, as a UTC date and time."""
+    return dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc)
 
 
 def to_utc(when: dt.datetime) -> dt.datetime:

@@ -340,8 +340,10 @@ def _check_depth(text: str) -> None:
         parser.dispose()
 
 
-def read_limited(path) -> bytes:
-    """The bytes of an entry file, refusing an oversized one without reading it all.
+def read_limited(path) -> tuple[bytes, int]:
+    """The bytes of an entry file, and when it was last changed (whole seconds
+    since the epoch, from the same look at the file that gives its size).
+    Refuses an oversized file without reading it all.
 
     The file's size sizes the first read: reading up to the limit at once
     would allocate a megabyte for every file. A file that grows meanwhile is
@@ -350,7 +352,8 @@ def read_limited(path) -> bytes:
     """
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     try:
-        expected = os.fstat(descriptor).st_size
+        status = os.fstat(descriptor)
+        expected = status.st_size
         raw = _read_up_to(descriptor, min(expected, MAX_BYTES) + 1)
         if len(raw) > expected:
             raw += _read_up_to(descriptor, MAX_BYTES + 1 - len(raw))
@@ -359,7 +362,7 @@ def read_limited(path) -> bytes:
     if len(raw) > MAX_BYTES:
         size = max(expected, len(raw))
         raise LoadProblem(1, "E001", f"file is {size:,} bytes; entries are limited to {MAX_BYTES:,}")
-    return raw
+    return raw, int(status.st_mtime)
 
 
 def _read_up_to(descriptor: int, limit: int) -> bytes:

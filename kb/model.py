@@ -131,19 +131,22 @@ def _link_problem(path: Path, entries_real: Path) -> str | None:
 
 
 def load_entry(path: str | Path, shown: str, kind: Kind):
-    """Returns (Entry or None, diagnostics)."""
+    """Returns (Entry or None, diagnostics, the file's modification time in
+    whole seconds since the epoch, or None if it could not be read)."""
+    modified = None
     try:
-        data, problems = parse(decode(read_limited(path)))
+        raw, modified = read_limited(path)
+        data, problems = parse(decode(raw))
     except LoadProblem as problem:
-        return None, [Diagnostic(shown, problem.line, problem.code, problem.message)]
+        return None, [Diagnostic(shown, problem.line, problem.code, problem.message)], modified
     except RecursionError:
-        return None, [Diagnostic(shown, 1, "E005", "nesting too deep")]
+        return None, [Diagnostic(shown, 1, "E005", "nesting too deep")], modified
     except OSError as exc:
-        return None, [Diagnostic(shown, 1, "E001", f"cannot read file: {exc.strerror}")]
+        return None, [Diagnostic(shown, 1, "E001", f"cannot read file: {exc.strerror}")], modified
     diagnostics = [Diagnostic(shown, p.line, p.code, p.message) for p in problems]
     if not isinstance(data, LineDict):
-        return None, diagnostics + [Diagnostic(shown, 1, "E006", "an entry must be a mapping of fields (key: value), not a single value or list")]
-    return Entry(kind=kind, path=shown, data=data), diagnostics
+        return None, diagnostics + [Diagnostic(shown, 1, "E006", "an entry must be a mapping of fields (key: value), not a single value or list")], modified
+    return Entry(kind=kind, path=shown, data=data), diagnostics, modified
 
 
 def entry_files(entries_dir: Path, schema: Schema):

@@ -25,6 +25,9 @@ class CheckResult:
     references: dict = field(default_factory=dict)
     root: Path | None = None
     schema: Schema | None = None  # the schema the entries were checked against
+    # entry path -> the file's modification time (whole seconds since the
+    # epoch) when it was read; None when unknown, and history looks again.
+    file_times: dict[str, int] | None = None
 
     @property
     def ok(self) -> bool:
@@ -47,27 +50,36 @@ def check(root: Path, schema: Schema | None = None, today: dt.date | None = None
     # Each file is read and checked on its own, so large sets use both cores;
     # only the checks across entries need them all.
     checked = parallel.map_items(partial(_load_and_check, checker), files)
-    entries, references = [], {}
-    for (_path, shown, kind), (data, found, entry_references) in zip(files, checked):
+    entries, references, file_times = [], {}, {}
+    for (_path, shown, kind), (data, found, entry_references, modified) in zip(files, checked):
         diagnostics += found
         if data is not None:
             entries.append(Entry(kind=kind, path=shown, data=data))
             references[shown] = entry_references
+            file_times[shown] = modified
     diagnostics += check_collection(entries, references)
-    return CheckResult(entries, sorted_unique(diagnostics), references, root, schema)
+    return CheckResult(entries, sorted_unique(diagnostics), references, root, schema, file_times)
 
 
 def _load_and_check(checker: EntryChecker, file: tuple[str, str, Kind]):
-    """(data or None, diagnostics, references) of one entry file, all picklable.
+    """(data or None, diagnostics, references, modification time) of one entry
+    file, all picklable.
 
     The data goes without its Entry, whose kind the parent process has.
     """
     path, shown, kind = file
-    entry, diagnostics = load_entry(path, shown, kind)
+    entry, diagnostics, modified = load_entry(path, shown, kind)
     if entry is None:
-        return None, diagnostics, []
+        return None, diagnostics, [], modified
     found, references = check_entry(checker, entry)
-    return entry.data, diagnostics + found, references
+    return entry.data, diagnostics + found, references, modified
+
+
+def history_of(result: CheckResult) -> dict:
+    """When each checked entry was created and last changed (kb/history.py)."""
+    if result.root is None:
+        return {}
+    return entry_history(result.root, file_times=result.file_times)
 
 
 def graph_of(result: CheckResult) -> Graph:
@@ -87,7 +99,7 @@ def generate(result: CheckResult, schema: Schema | None = None, site: Site | Non
     """
     schema = schema or result.schema or load_schema()
     if history is None:
-        history = entry_history(result.root) if result.root is not None else {}
+        history = history_of(result)
     # The graph, the page jobs and the renderer's caches are many new
     # containers too: in a fresh process the first of them to survive two
     # young collections set off a full collection of everything the check
@@ -119,7 +131,7 @@ def publish(result: CheckResult, site: Site, templates: Path | None = None) -> d
     from . import export, reader
     from .render import TEMPLATES
 
-    history = entry_history(result.root) if result.root is not None else {}
+    history = history_of(result)
     graph, files = generate(result, site=site, history=history)
     files.update(reader.redirect_pages(graph, templates or TEMPLATES))
     files.update(export.site_files(graph, result.schema or load_schema(), history, site))

@@ -335,6 +335,21 @@ def test_history_reads_file_times_only_where_git_has_no_current_dates(kb_repo, m
     assert [Path(p).relative_to(kb_repo).as_posix() for p in stat_for] == ["entries/sources/post-b.yaml"]
 
 
+@pytest.mark.parametrize("with_git", [True, False])
+def test_history_of_a_check_dates_files_by_the_times_the_check_read(with_git, kb_copy, request, monkeypatch):
+    root = request.getfixturevalue("kb_repo") if with_git else kb_copy
+    touch_entry(root / "entries/sources/post-b.yaml")
+    for offset, path in enumerate(sorted((root / "entries").rglob("*.yaml"))):
+        os.utime(path, (1_600_000_000 + offset * 60 + 0.9, 1_600_000_000 + offset * 60 + 0.9))
+    expected = entry_history(root)
+    result = pipeline.check(root)
+    assert result.ok and len(result.file_times) == len(expected) == 10
+    monkeypatch.setattr(history_module, "file_time", lambda path: pytest.fail(f"{path} looked at again"))
+    assert pipeline.history_of(result) == expected
+    dated_by_file = expected["entries/sources/post-b.yaml"][1]
+    assert dated_by_file == dt.datetime.fromtimestamp(result.file_times["entries/sources/post-b.yaml"], dt.timezone.utc)
+
+
 def test_feed_of_a_repository_lists_the_latest_changes_first(kb_repo, tmp_path):
     done = run_cli("export", "--out", str(tmp_path / "out"), root=kb_repo)
     assert done.returncode == 0, done.stdout + done.stderr
