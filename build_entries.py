@@ -72,14 +72,13 @@ def command_new(args) -> int:
 
 def command_export(args) -> int:
     from kb import export
-    from kb.history import entry_history
     from kb.site import Site, write_changed
 
     result = clean_check(args, "data")
     if result is None:
         return 1
     site = Site(name=args.site_name, url=args.site_url)
-    all_files = export.site_files(pipeline.graph_of(result), result.schema, entry_history(args.root), site)
+    all_files = export.site_files(pipeline.graph_of(result), result.schema, pipeline.history_of(result), site)
     files = {k: v for k, v in all_files.items() if not k.endswith(".md")}
     written = write_changed(files, args.out)
     print(f"{len(files)} data files in {args.out}: {written} written, {len(files) - written} unchanged")

@@ -25,17 +25,16 @@ class Graph:
     citing_entries: dict[str, list[Entry]] = field(default_factory=dict)
     quotes_by_actor: dict[str, list[tuple[Entry, dict]]] = field(default_factory=dict)
     refutations_by_actor: dict[str, list[Entry]] = field(default_factory=dict)
+    # Who pushed a narrative, and the like (below), are asked again for the
+    # same entry by its page, its map, its neighbours' maps and the site map:
+    # each answer is worked out once per graph, and shared as a tuple.
+    _answers: dict = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, kind: str, entry_id: str) -> Entry:
         return self.entries[(kind, entry_id)]
 
     def all(self, kind: str) -> list[Entry]:
         return self.by_kind.get(kind, [])
-
-    # What follows is asked again for the same entry by its page, its map,
-    # the map of each neighbour and the site map: each answer is worked out
-    # once per graph. Answers are tuples, as callers share them.
-    _answers: dict = field(default_factory=dict, repr=False, compare=False)
 
     def narratives_pushed_by(self, actor_id: str) -> tuple[Entry, ...]:
         return self._answer(self._narratives_pushed_by, actor_id)
