@@ -1,5 +1,5 @@
-"""Runs a large batch of work fast: over two cores, with forked child
-processes, and without cycle collection meanwhile.
+"""Runs a large batch of work fast: over two cores, with a forked child
+process, and without cycle collection meanwhile.
 
 Checking and rendering thousands of entries is pure Python, so threads would
 not run it in parallel; a forked child starts with everything this process
@@ -39,26 +39,19 @@ def can_fork() -> bool:
             and len(os.sched_getaffinity(0)) > 1)
 
 
-def map_items(function: Callable[[Item], Result], items: Sequence[Item], *,
-              this_process_works: bool = True) -> list[Result]:
-    """[function(item) for item in items], shared with child processes when worth it.
+def map_items(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+    """[function(item) for item in items], shared with a child process when worth it.
 
-    The workers take chunks of items in turn until none is left, so one that
-    got cheaper items, or started first, does more: all finish together,
-    whatever the mix. Results must be picklable; an error in a child is
-    raised here as a RuntimeError carrying the child's traceback.
-
-    By default this process and one child share the work. With
-    this_process_works=False two children do it while this process only
-    collects their results: better when the work reads a large structure
-    built before the fork (rendering reads the whole linked graph), because
-    each memory page that both this process and a child touch afterwards is
-    copied, and a process that only waits touches none.
+    This process and the child take chunks of items in turn until none is
+    left, so one that got cheaper items, or started first, does more: both
+    finish together, whatever the mix. The child takes chunks from the
+    front, this process from the back. Results must be picklable; an error
+    in the child is raised here as a RuntimeError carrying its traceback.
     """
     with gc_paused():
         if len(items) < MINIMUM_ITEMS or not can_fork():
             return [function(item) for item in items]
-        return _map_shared(function, items, this_process_works)
+        return _map_shared(function, items)
 
 
 @contextmanager
@@ -97,22 +90,26 @@ def _promote_young_objects():
         gc.unfreeze()
 
 
-def _map_shared(function: Callable[[Item], Result], items: Sequence[Item], this_process_works: bool) -> list[Result]:
+def _map_shared(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
     chunks = [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
     context = multiprocessing.get_context("fork")
-    taken = context.Value("l", 0)  # how many chunks the workers have taken
+    # [first, end): the chunks nobody has taken yet
+    untaken = context.Array("l", [0, len(chunks)])
     results: list = [None] * len(chunks)
     children: list = []  # (receiving end, child)
     try:
-        for _ in range(1 if this_process_works else 2):
-            children.append(_start_child(context, function, chunks, taken))
+        children.append(_start_child(context, function, chunks, untaken))
         busy = dict(children)  # receiving end -> child, until the child says it is done
-        if this_process_works:
-            while (index := _take(taken)) < len(chunks):
-                results[index] = [function(item) for item in chunks[index]]
-                # Unpickling results here, between chunks, lets the child
-                # take more chunks meanwhile rather than wait at the end.
-                _collect(busy, results, wait_for_one=False)
+        # This process takes chunks from the back. The first ones may hold
+        # the costliest items (rendering puts the pages listing every entry
+        # first): while this process worked on those, the child, whose
+        # results it reads only between chunks, would fill its pipe and stand
+        # still (a third of a second at 10,000 entries).
+        while (index := _take(untaken, from_back=True)) is not None:
+            results[index] = [function(item) for item in chunks[index]]
+            # Unpickling results here, between chunks, lets the child
+            # take more chunks meanwhile rather than wait at the end.
+            _collect(busy, results, wait_for_one=False)
         while busy:
             _collect(busy, results, wait_for_one=True)
     except BaseException:
@@ -126,11 +123,11 @@ def _map_shared(function: Callable[[Item], Result], items: Sequence[Item], this_
     return [result for chunk in results for result in chunk]
 
 
-def _start_child(context, function, chunks: list, taken):
+def _start_child(context, function, chunks: list, untaken):
     """Forks a worker; returns (the end of its pipe this process reads, the child)."""
     receiver, sender = context.Pipe(duplex=False)
     _widen(sender)
-    child = context.Process(target=_run_child, args=(function, chunks, taken, sender), daemon=True)
+    child = context.Process(target=_run_child, args=(function, chunks, untaken, sender), daemon=True)
     child.start()
     sender.close()  # the child holds the only sending end, so its death ends the pipe
     return receiver, child
@@ -149,12 +146,17 @@ def _collect(busy: dict, results: list, wait_for_one: bool) -> None:
         timeout = 0
 
 
-def _take(taken) -> int:
-    """The index of the next chunk nobody has taken yet."""
-    with taken.get_lock():
-        index = taken.value
-        taken.value = index + 1
-    return index
+def _take(untaken, from_back: bool = False) -> int | None:
+    """The index of the first (or last) chunk nobody has taken yet; None once all are taken."""
+    with untaken.get_lock():
+        first, end = untaken[0], untaken[1]
+        if first >= end:
+            return None
+        if from_back:
+            untaken[1] = end - 1
+            return end - 1
+        untaken[0] = first + 1
+        return first
 
 
 def _widen(connection) -> None:
@@ -187,9 +189,9 @@ def _store(message, results: list) -> bool:
     return True
 
 
-def _run_child(function: Callable[[Item], Result], chunks: list, taken, sender) -> None:
+def _run_child(function: Callable[[Item], Result], chunks: list, untaken, sender) -> None:
     try:
-        while (index := _take(taken)) < len(chunks):
+        while (index := _take(untaken)) is not None:
             sender.send(("ok", index, [function(item) for item in chunks[index]]))
         reply = ("done", None, None)
     except BaseException:  # reported to the parent, which raises it

@@ -272,8 +272,7 @@ class Renderer:
     def pages(self) -> dict[str, str]:
         """All generated pages, keyed by their path under docs/."""
         jobs = self._page_jobs()
-        texts = parallel.map_items(lambda render_page: render_page(), [render_page for _path, render_page in jobs],
-                                   this_process_works=False)  # rendering reads the whole graph
+        texts = parallel.map_items(lambda render_page: render_page(), [render_page for _path, render_page in jobs])
         return dict(sorted(zip((path for path, _render_page in jobs), texts)))
 
     def _page_jobs(self) -> list[tuple[str, Callable[[], str]]]:
@@ -282,6 +281,7 @@ class Renderer:
         Pages that list every entry of a kind, or of the site, come first:
         each costs as much as a hundred entry pages, and two processes
         sharing the jobs finish together only if no such job comes last.
+        (The child process, which takes jobs from the front, renders them.)
         """
         jobs = [(f"{kind.folder}/index.md", partial(self.index_page, kind.name)) for kind in self.schema.kinds.values()]
         jobs += [("corrections.md", self.corrections_page), ("timeline.md", self.timeline_page), ("map.md", self.map_page)]

@@ -66,11 +66,13 @@ def test_map_items_keeps_order_and_uses_a_second_process(forkable):
     assert len({pid for _value, pid in results}) == 2 and os.getpid() in {pid for _value, pid in results}
 
 
-def test_map_items_can_leave_the_work_to_two_children(forkable):
-    results = parallel.map_items(_slowly_double_with_pid, list(range(ABOVE_THRESHOLD)), this_process_works=False)
-    assert [value for value, _pid in results] == [n * 2 for n in range(ABOVE_THRESHOLD)]
-    workers = {pid for _value, pid in results}
-    assert len(workers) == 2 and os.getpid() not in workers
+def test_the_child_works_from_the_front_and_this_process_from_the_back(forkable):
+    """Costly items put first go to the child, which this process need not wait for."""
+    workers = [pid for _value, pid in parallel.map_items(_slowly_double_with_pid, list(range(ABOVE_THRESHOLD)))]
+    child = workers[0]
+    assert child != os.getpid() and workers[-1] == os.getpid()
+    switch = workers.index(os.getpid())
+    assert workers[:switch] == [child] * switch and workers[switch:] == [os.getpid()] * (len(workers) - switch)
 
 
 def test_map_items_below_the_threshold_stays_in_this_process():
@@ -78,10 +80,9 @@ def test_map_items_below_the_threshold_stays_in_this_process():
     assert {pid for _value, pid in results} == {os.getpid()}
 
 
-@pytest.mark.parametrize("this_process_works", [True, False])
-def test_an_error_in_the_child_is_raised_with_its_traceback(forkable, this_process_works):
+def test_an_error_in_the_child_is_raised_with_its_traceback(forkable):
     with pytest.raises(RuntimeError, match=r"(?s)worker process failed:\n.*ValueError: failed in the child at \d+"):
-        parallel.map_items(_fail_in_the_child, list(range(ABOVE_THRESHOLD)), this_process_works=this_process_works)
+        parallel.map_items(_fail_in_the_child, list(range(ABOVE_THRESHOLD)))
 
 
 def _die_in_the_child(number: int) -> int:
@@ -91,10 +92,9 @@ def _die_in_the_child(number: int) -> int:
     return number
 
 
-@pytest.mark.parametrize("this_process_works", [True, False])
-def test_a_child_that_dies_is_reported_with_its_exit_code(forkable, this_process_works):
+def test_a_child_that_dies_is_reported_with_its_exit_code(forkable):
     with pytest.raises(RuntimeError, match=r"worker process ended without a result \(exit code 3\)"):
-        parallel.map_items(_die_in_the_child, list(range(ABOVE_THRESHOLD)), this_process_works=this_process_works)
+        parallel.map_items(_die_in_the_child, list(range(ABOVE_THRESHOLD)))
 
 
 def test_map_items_restores_the_cycle_collector():
