@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -48,7 +49,12 @@ class Schema:
     kinds: dict[str, Kind] = field(default_factory=dict)
 
     def kind_of_folder(self, folder: str) -> Kind | None:
-        return next((k for k in self.kinds.values() if k.folder == folder), None)
+        return self._kinds_by_folder.get(folder)
+
+    @cached_property
+    def _kinds_by_folder(self) -> dict[str, Kind]:
+        # Asked once for every entry file: a look-up, not a search of the kinds.
+        return {k.folder: k for k in self.kinds.values()}
 
     @property
     def folders(self) -> list[str]:
