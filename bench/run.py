@@ -232,6 +232,11 @@ def bench_size(total: int, with_site: bool, runs: int) -> dict:
     result["ratio_check_to_yaml_floor"] = engine["check_seconds"] / result["floor_yaml"]["seconds"]
     result["ratio_generate_to_jinja_floor"] = engine["generate_seconds"] / result["floor_jinja"]["seconds"]
     result["ratio_engine_to_floor"] = (engine["check_seconds"] + engine["generate_seconds"]) / floor
+    # Each round's engine run against that round's floors: how far a single
+    # comparison moves on this machine.
+    result["ratio_engine_to_floor_by_round"] = [
+        engine_seconds / (yaml_seconds + jinja_seconds) for yaml_seconds, jinja_seconds, engine_seconds
+        in zip(result["floor_yaml"]["runs"], result["floor_jinja"]["runs"], engine["runs"])]
     if with_site:
         print(f"N={total}: mkdocs build ...", file=sys.stderr)
         site = kb_root / "site"
@@ -264,6 +269,7 @@ def summary(results: list[dict]) -> str:
     row("page generation", lambda r: f"{r['engine']['generate_seconds']:.2f} s ({r['ratio_generate_to_jinja_floor']:.1f}x Jinja)")
     row("check + generation / floor", lambda r: f"{r['ratio_engine_to_floor']:.2f}x")
     row("check + generation, every run", lambda r: ", ".join(f"{s:.2f}" for s in sorted(r["engine"]["runs"])) + " s")
+    row("the same / floor, round by round", lambda r: ", ".join(f"{x:.2f}x" for x in r["ratio_engine_to_floor_by_round"]))
     row("engine peak memory (largest worker)", lambda r: f"{mb(r['engine']['peak_rss'])} ({mb(r['engine']['worker_peak_rss'])})")
     if all("site" in r for r in results):
         row("mkdocs build (full site, search index included)", lambda r: f"{r['site']['build_seconds']:.1f} s")
