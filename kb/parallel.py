@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import multiprocessing.connection
 import os
 import sys
 import threading
@@ -96,10 +95,9 @@ def _map_shared(function: Callable[[Item], Result], items: Sequence[Item]) -> li
     # [first, end): the chunks nobody has taken yet
     untaken = context.Array("l", [0, len(chunks)])
     results: list = [None] * len(chunks)
-    children: list = []  # (receiving end, child)
+    receiver, child = _start_child(context, function, chunks, untaken)
     try:
-        children.append(_start_child(context, function, chunks, untaken))
-        busy = dict(children)  # receiving end -> child, until the child says it is done
+        child_working = True
         # This process takes chunks from the back. The first ones may hold
         # the costliest items (rendering puts the pages listing every entry
         # first): while this process worked on those, the child, whose
@@ -109,17 +107,16 @@ def _map_shared(function: Callable[[Item], Result], items: Sequence[Item]) -> li
             results[index] = [function(item) for item in chunks[index]]
             # Unpickling results here, between chunks, lets the child
             # take more chunks meanwhile rather than wait at the end.
-            _collect(busy, results, wait_for_one=False)
-        while busy:
-            _collect(busy, results, wait_for_one=True)
+            if child_working:
+                child_working = _collect(receiver, child, results, wait=False)
+        while child_working:
+            child_working = _collect(receiver, child, results, wait=True)
     except BaseException:
-        for _receiver, child in children:
-            child.terminate()  # nothing for a child that has ended
+        child.terminate()  # nothing if it has ended
         raise
     finally:
-        for receiver, child in children:
-            receiver.close()
-            child.join()
+        receiver.close()
+        child.join()
     return [result for chunk in results for result in chunk]
 
 
@@ -133,17 +130,14 @@ def _start_child(context, function, chunks: list, untaken):
     return receiver, child
 
 
-def _collect(busy: dict, results: list, wait_for_one: bool) -> None:
-    """Stores every chunk of results that has arrived; first waits for one if asked."""
-    timeout = None if wait_for_one else 0
-    while busy:
-        ready = multiprocessing.connection.wait(list(busy), timeout)
-        if not ready:
-            return
-        for receiver in ready:
-            if not _store(_receive(receiver, busy[receiver]), results):
-                del busy[receiver]
-        timeout = 0
+def _collect(receiver, child, results: list, wait: bool) -> bool:
+    """Stores every chunk of results that has arrived, after waiting for one
+    if asked; returns whether the child is still working."""
+    while wait or receiver.poll():
+        if not _store(_receive(receiver, child), results):
+            return False
+        wait = False
+    return True
 
 
 def _take(untaken, from_back: bool = False) -> int | None:

@@ -97,6 +97,21 @@ def test_a_child_that_dies_is_reported_with_its_exit_code(forkable):
         parallel.map_items(_die_in_the_child, list(range(ABOVE_THRESHOLD)))
 
 
+def _fail_here(number: int) -> int:
+    time.sleep(0.001)
+    if os.getpid() == TEST_PROCESS:
+        raise ValueError(f"failed here at {number}")
+    return number
+
+
+def test_an_error_here_stops_the_child_and_is_raised_as_it_is(forkable):
+    import multiprocessing
+
+    with pytest.raises(ValueError, match=r"failed here at \d+"):
+        parallel.map_items(_fail_here, list(range(ABOVE_THRESHOLD)))
+    assert multiprocessing.active_children() == []
+
+
 def test_map_items_restores_the_cycle_collector():
     import gc
 
