@@ -129,7 +129,7 @@ def link(entries: list[Entry], references: dict) -> Graph:
             lists["children_of_narrative"][narrative.get("parent")].append(narrative)
     citing_entries = lists["citing_entries"]
     for entry in in_order:
-        for source_id in sorted(citations_of(entry, references.get(entry.path, []))):
+        for source_id in citations_of(entry, references.get(entry.path, [])):
             citing_entries[source_id].append(entry)
     for name, mapping in lists.items():
         setattr(graph, name, dict(mapping))
