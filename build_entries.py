@@ -78,8 +78,7 @@ def command_export(args) -> int:
     if result is None:
         return 1
     site = Site(name=args.site_name, url=args.site_url)
-    all_files = export.site_files(pipeline.graph_of(result), result.schema, pipeline.history_of(result), site)
-    files = {k: v for k, v in all_files.items() if not k.endswith(".md")}
+    files = export.export_files(pipeline.graph_of(result), result.schema, pipeline.history_of(result), site)
     written = write_changed(files, args.out)
     print(f"{len(files)} data files in {args.out}: {written} written, {len(files) - written} unchanged")
     return 0
@@ -134,6 +133,7 @@ def main(argv=None) -> int:
 # -- MkDocs hook -------------------------------------------------------------
 
 CHECKED = "kb_checked_entries"
+DATA = "kb_data_files"
 
 
 def _site_entries_root(config) -> Path:
@@ -158,7 +158,7 @@ def on_pre_build(config):
 
 
 def on_files(files, config):
-    """Adds the generated pages to the site, in memory."""
+    """Adds the generated pages to the site, in memory, and the data files, to be filled in by on_env."""
     from mkdocs.exceptions import PluginError
     from mkdocs.structure.files import File
 
@@ -166,13 +166,27 @@ def on_files(files, config):
 
     result = config[CHECKED]
     site = Site(name=config.site_name, url=config.site_url or None, directory_urls=config.use_directory_urls)
-    pages = pipeline.publish(result, site)
-    for uri, content in pages.items():
+    publication = pipeline.publish(result, site)
+    generated = {**publication.pages, **dict.fromkeys(publication.data_paths, "")}
+    for uri, content in generated.items():
         if files.get_file_from_path(uri) is not None:
             raise PluginError(f"docs/{uri} is hand-written but {uri} is a generated page; rename or remove it")
         files.append(File.generated(config, uri, content=content))
-    log.info("entries: %s; %d files generated", result.summary(), len(pages))
+    config[DATA] = publication.data
+    log.info("entries: %s; %d files generated", result.summary(), len(generated))
     return files
+
+
+def on_env(env, config, files):
+    """Fills in the data files, worked out beside MkDocs while it converted the pages.
+
+    MkDocs writes static files after this event: the files must be listed
+    from on_files on (pages' links to them are checked while converting), but
+    their content is needed only now.
+    """
+    for uri, content in config[DATA]().items():
+        files.get_file_from_path(uri).content_string = content
+    return env
 
 
 def on_post_build(config):

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 from dataclasses import dataclass
+from typing import Callable
 
 from .dates import parse_date
 from .history import Dates
@@ -213,27 +215,32 @@ def relationships_csv(relations: list[Relationship]) -> str:
 
 # -- everything ------------------------------------------------------------------
 
-def export_files(graph: Graph, schema: Schema, history: dict[str, Dates], site: Site) -> dict[str, str]:
-    """{path under the site root: content} for every data file and the feed."""
+def export_builders(graph: Graph, schema: Schema, history: dict[str, Dates],
+                    site: Site) -> dict[str, Callable[[], str]]:
+    """{path under the site root: a call that builds its content} for every data
+    file and the feed. The paths are known before any content is built, so the
+    site can list the files at once and fill them in later."""
     from . import datapackage, feed, jsonschema
 
-    relations = all_relationships(graph, schema)
-    files = {"data/kb.json": to_json(kb_document(graph, schema, history, site, relations), compact=True),
-             "data/kb.schema.json": to_json(datapackage.export_schema(schema)),
-             "data/relationships.csv": relationships_csv(relations)}
+    relations = functools.cache(lambda: all_relationships(graph, schema))
+    builders = {
+        "data/kb.json": lambda: to_json(kb_document(graph, schema, history, site, relations()), compact=True),
+        "data/kb.schema.json": lambda: to_json(datapackage.export_schema(schema)),
+        "data/relationships.csv": lambda: relationships_csv(relations()),
+    }
     for kind in schema.kinds.values():
-        files[f"data/{kind.folder}.csv"] = kind_csv(kind.name, graph, schema, history, site)
-        files[f"data/schemas/{kind.name}.schema.json"] = jsonschema.render(kind)
-    files["data/datapackage.json"] = to_json(datapackage.descriptor(schema, site, dataset_updated(history, graph)))
-    files["feed.xml"] = feed.atom(graph, schema, history, site)
-    return dict(sorted(files.items()))
+        builders[f"data/{kind.folder}.csv"] = functools.partial(kind_csv, kind.name, graph, schema, history, site)
+        builders[f"data/schemas/{kind.name}.schema.json"] = functools.partial(jsonschema.render, kind)
+    builders["data/datapackage.json"] = lambda: to_json(
+        datapackage.descriptor(schema, site, dataset_updated(history, graph)))
+    builders["feed.xml"] = lambda: feed.atom(graph, schema, history, site)
+    return dict(sorted(builders.items()))
 
 
-def site_files(graph: Graph, schema: Schema, history: dict[str, Dates], site: Site) -> dict[str, str]:
-    """What the site publishes besides the entry pages: data files, feed, columns page."""
-    from . import datapackage
+def build_all(builders: dict[str, Callable[[], str]]) -> dict[str, str]:
+    return {path: build() for path, build in builders.items()}
 
-    files = export_files(graph, schema, history, site)
-    files["data/columns.md"] = datapackage.columns_page(schema)
-    return files
 
+def export_files(graph: Graph, schema: Schema, history: dict[str, Dates], site: Site) -> dict[str, str]:
+    """{path under the site root: content} for every data file and the feed."""
+    return build_all(export_builders(graph, schema, history, site))

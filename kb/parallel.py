@@ -7,10 +7,12 @@ has already built (schema, graph, templates) and only its results travel
 back, pickled through a pipe, chunk by chunk as they are ready. Small
 batches, machines with one core, platforms without fork and processes that
 run other threads (forking those can deadlock the child) do all the work
-here, in the same order.
+here, in the same order. Work needed later rather than now (the site's data
+files) can run in a child on its own while this process goes on.
 """
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import os
@@ -181,6 +183,49 @@ def _store(message, results: list) -> bool:
         return False
     results[index] = payload
     return True
+
+
+def in_background(function: Callable[[], Result]) -> Callable[[], Result]:
+    """Starts function() in a forked child; returns a call that waits for its result.
+
+    For work whose result this process needs later, not now: the child runs
+    on the second core while this process goes on. The call returns the same
+    result each time; an error in the child is raised by it as a RuntimeError
+    carrying the child's traceback. Where a child cannot be forked (see
+    can_fork), function runs here, at once, and the call returns its result.
+    """
+    if not can_fork():
+        with gc_paused():
+            value = function()
+        return lambda: value
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_run_in_background, args=(function, sender), daemon=True)
+    child.start()
+    sender.close()  # the child holds the only sending end, so its death ends the pipe
+
+    @functools.cache
+    def result() -> Result:
+        try:
+            status, _, payload = _receive(receiver, child)
+        finally:
+            receiver.close()
+            child.join()
+        if status == "error":
+            raise RuntimeError(f"worker process failed:\n{payload}")
+        return payload
+
+    return result
+
+
+def _run_in_background(function: Callable[[], Result], sender) -> None:
+    try:
+        with gc_paused():
+            reply = ("ok", None, function())
+    except BaseException:  # reported to the parent, which raises it
+        reply = ("error", None, traceback.format_exc())
+    sender.send(reply)
+    sender.close()
 
 
 def _run_child(function: Callable[[Item], Result], chunks: list, untaken, sender) -> None:

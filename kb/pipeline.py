@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Callable
 
 from . import parallel
 from .diagnostics import Diagnostic, sorted_unique
@@ -126,13 +127,25 @@ def write_pages(pages: dict[str, str], out_dir: Path) -> tuple[int, int]:
     return written, removed
 
 
-def publish(result: CheckResult, site: Site, templates: Path | None = None) -> dict[str, str]:
-    """Every file the site build adds: pages, redirects of former ids, open data and feed."""
-    from . import export, reader
+@dataclass(frozen=True)
+class Publication:
+    """Every file the site build adds. The pages are needed at once; the data
+    files only when the site is written, so their paths are known at once and
+    their content is worked out meanwhile, beside the site build."""
+    pages: dict[str, str]  # entry pages, lists, redirects of former ids, the columns page
+    data_paths: tuple[str, ...]  # open data and feed
+    data: Callable[[], dict[str, str]]  # waits for {data path: content}
+
+
+def publish(result: CheckResult, site: Site, templates: Path | None = None) -> Publication:
+    from . import datapackage, export, reader
     from .render import TEMPLATES
 
+    schema = result.schema or load_schema()
     history = history_of(result)
-    graph, files = generate(result, site=site, history=history)
-    files.update(reader.redirect_pages(graph, templates or TEMPLATES))
-    files.update(export.site_files(graph, result.schema or load_schema(), history, site))
-    return files
+    graph, pages = generate(result, site=site, history=history)
+    pages.update(reader.redirect_pages(graph, templates or TEMPLATES))
+    pages["data/columns.md"] = datapackage.columns_page(schema)
+    builders = export.export_builders(graph, schema, history, site)
+    return Publication(pages=pages, data_paths=tuple(builders),
+                       data=parallel.in_background(partial(export.build_all, builders)))

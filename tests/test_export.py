@@ -229,6 +229,17 @@ def test_every_page_announces_the_feed(fixture_site):
         assert (page.parent / match.group(1)).resolve() == (fixture_site / "feed.xml").resolve()
 
 
+def test_the_sites_data_files_are_those_of_the_export_command(fixture_site, tmp_path):
+    """The site build works its data files out beside MkDocs and fills them in
+    before they are written: each one must be whole, byte for byte."""
+    done = run_cli("export", "--out", str(tmp_path), "--site-name", "Fixture knowledge base", root=KB_FIXTURE)
+    assert done.returncode == 0, done.stdout + done.stderr
+    exported = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert "data/kb.json" in exported and "feed.xml" in exported
+    for name in exported:
+        assert (fixture_site / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
 def test_data_page_links_the_downloads_the_feed_and_the_licence(fixture_site):
     parser = parse(fixture_site / "data" / "index.html", article_only=True)
     text = " ".join(" ".join(parser.text).split())

@@ -4,11 +4,13 @@ exactly those of one process.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -110,6 +112,49 @@ def test_an_error_here_stops_the_child_and_is_raised_as_it_is(forkable):
     with pytest.raises(ValueError, match=r"failed here at \d+"):
         parallel.map_items(_fail_here, list(range(ABOVE_THRESHOLD)))
     assert multiprocessing.active_children() == []
+
+
+def _wait_for_file(path: Path) -> tuple[bool, int]:
+    """Whether the file appeared within 30 seconds, and the process that waited."""
+    deadline = time.monotonic() + 30
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return path.exists(), os.getpid()
+
+
+def test_in_background_works_in_a_child_while_this_process_goes_on(forkable, tmp_path):
+    """The child sees what this process does after the start: it did not run before it."""
+    signal = tmp_path / "went-on"
+    result = parallel.in_background(partial(_wait_for_file, signal))
+    signal.touch()
+    seen, worker = result()
+    assert seen and worker != TEST_PROCESS
+    assert result() == (seen, worker)  # the same result each time, not a second run
+    assert multiprocessing.active_children() == []
+
+
+def test_in_background_works_here_and_at_once_when_it_cannot_fork(monkeypatch, tmp_path):
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    done = []
+    result = parallel.in_background(lambda: done.append(os.getpid()) or "value")
+    assert done == [TEST_PROCESS]
+    assert result() == "value" and result() == "value" and done == [TEST_PROCESS]
+
+
+def _fail_in_background() -> int:
+    raise ValueError("failed in the background")
+
+
+def test_an_error_in_the_background_is_raised_with_its_traceback(forkable):
+    result = parallel.in_background(_fail_in_background)
+    with pytest.raises(RuntimeError, match=r"(?s)worker process failed:\n.*ValueError: failed in the background"):
+        result()
+
+
+def test_a_background_child_that_dies_is_reported_with_its_exit_code(forkable):
+    result = parallel.in_background(partial(os._exit, 3))
+    with pytest.raises(RuntimeError, match=r"worker process ended without a result \(exit code 3\)"):
+        result()
 
 
 def test_map_items_restores_the_cycle_collector():
