@@ -88,6 +88,16 @@ def test_citations_link_to_source_page_and_original(fixture_site):
     assert "https://example.org/report-a" in links
 
 
+def test_source_facts_are_labelled_and_no_table_has_an_empty_header(fixture_site, real_site):
+    text = " ".join(text_of(fixture_site, "sources/report-a").split())
+    for fact in ["Publisher: Example Institute", "Author: Jane Analyst", "Published: 4 March 2021", "Language: en"]:
+        assert fact in text
+    for site in (fixture_site, real_site):
+        for page in site.rglob("index.html"):
+            html = page.read_text(encoding="utf-8")
+            assert "<th></th>" not in html and "<th> </th>" not in html, page
+
+
 def test_index_pages_group_and_count(fixture_site):
     assert "A variant storyline — A narrower version of the broad storyline. (1 incident)" in text_of(fixture_site, "narratives")
     actors = text_of(fixture_site, "actors")
