@@ -205,15 +205,24 @@ def in_background(function: Callable[[], Result]) -> Callable[[], Result]:
     sender.close()  # the child holds the only sending end, so its death ends the pipe
 
     @functools.cache
-    def result() -> Result:
+    def outcome() -> tuple[bool, object]:
+        """(whether the child succeeded, its result or the error to raise), read once."""
         try:
             status, _, payload = _receive(receiver, child)
+        except RuntimeError as ended:
+            return False, ended
         finally:
             receiver.close()
             child.join()
         if status == "error":
-            raise RuntimeError(f"worker process failed:\n{payload}")
-        return payload
+            return False, RuntimeError(f"worker process failed:\n{payload}")
+        return True, payload
+
+    def result() -> Result:
+        succeeded, value = outcome()
+        if not succeeded:
+            raise value
+        return value
 
     return result
 

@@ -147,14 +147,16 @@ def _fail_in_background() -> int:
 
 def test_an_error_in_the_background_is_raised_with_its_traceback(forkable):
     result = parallel.in_background(_fail_in_background)
-    with pytest.raises(RuntimeError, match=r"(?s)worker process failed:\n.*ValueError: failed in the background"):
-        result()
+    for _ in range(2):  # and again when asked again, not a closed pipe's error
+        with pytest.raises(RuntimeError, match=r"(?s)worker process failed:\n.*ValueError: failed in the background"):
+            result()
 
 
 def test_a_background_child_that_dies_is_reported_with_its_exit_code(forkable):
     result = parallel.in_background(partial(os._exit, 3))
-    with pytest.raises(RuntimeError, match=r"worker process ended without a result \(exit code 3\)"):
-        result()
+    for _ in range(2):
+        with pytest.raises(RuntimeError, match=r"worker process ended without a result \(exit code 3\)"):
+            result()
 
 
 def test_map_items_restores_the_cycle_collector():
