@@ -97,7 +97,7 @@ def _map_shared(function: Callable[[Item], Result], items: Sequence[Item]) -> li
     # [first, end): the chunks nobody has taken yet
     untaken = context.Array("l", [0, len(chunks)])
     results: list = [None] * len(chunks)
-    receiver, child = _start_child(context, function, chunks, untaken)
+    receiver, child = _start_child(context, _run_child, function, chunks, untaken)
     try:
         child_working = True
         # This process takes chunks from the back. The first ones may hold
@@ -122,11 +122,12 @@ def _map_shared(function: Callable[[Item], Result], items: Sequence[Item]) -> li
     return [result for chunk in results for result in chunk]
 
 
-def _start_child(context, function, chunks: list, untaken):
-    """Forks a worker; returns (the end of its pipe this process reads, the child)."""
+def _start_child(context, target, *args):
+    """Forks a worker running target(*args, sender); returns (the end of its
+    pipe this process reads, the child)."""
     receiver, sender = context.Pipe(duplex=False)
     _widen(sender)
-    child = context.Process(target=_run_child, args=(function, chunks, untaken, sender), daemon=True)
+    child = context.Process(target=target, args=(*args, sender), daemon=True)
     child.start()
     sender.close()  # the child holds the only sending end, so its death ends the pipe
     return receiver, child
@@ -198,11 +199,7 @@ def in_background(function: Callable[[], Result]) -> Callable[[], Result]:
         with gc_paused():
             value = function()
         return lambda: value
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_run_in_background, args=(function, sender), daemon=True)
-    child.start()
-    sender.close()  # the child holds the only sending end, so its death ends the pipe
+    receiver, child = _start_child(multiprocessing.get_context("fork"), _run_in_background, function)
 
     @functools.cache
     def outcome() -> tuple[bool, object]:
