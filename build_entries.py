@@ -134,6 +134,8 @@ def main(argv=None) -> int:
 
 CHECKED = "kb_checked_entries"
 DATA = "kb_data_files"
+PAGES = "kb_generated_pages"
+CONVERSION = "kb_shared_conversion"
 
 
 def _site_entries_root(config) -> Path:
@@ -173,8 +175,21 @@ def on_files(files, config):
             raise PluginError(f"docs/{uri} is hand-written but {uri} is a generated page; rename or remove it")
         files.append(File.generated(config, uri, content=content))
     config[DATA] = publication.data
+    config[PAGES] = list(publication.pages)
     log.info("entries: %s; %d files generated", result.summary(), len(generated))
     return files
+
+
+def on_nav(nav, config, files):
+    """Starts converting the generated pages outside the navigation in a second
+    process (kb/conversion.py), now that every file and plugin is ready."""
+    from kb.conversion import SharedConversion
+
+    in_nav = {page.file.src_uri for page in nav.pages}
+    shared = [file for uri in config[PAGES] if uri not in in_nav
+              and (file := files.get_file_from_path(uri)).is_documentation_page()]
+    config[CONVERSION] = SharedConversion(shared, config, files)
+    return nav
 
 
 def on_env(env, config, files):
@@ -184,6 +199,7 @@ def on_env(env, config, files):
     from on_files on (pages' links to them are checked while converting), but
     their content is needed only now.
     """
+    config[CONVERSION].close()
     for uri, content in config[DATA]().items():
         files.get_file_from_path(uri).content_string = content
     return env

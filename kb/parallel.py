@@ -8,7 +8,9 @@ back, pickled through a pipe, chunk by chunk as they are ready. Small
 batches, machines with one core, platforms without fork and processes that
 run other threads (forking those can deadlock the child) do all the work
 here, in the same order. Work needed later rather than now (the site's data
-files) can run in a child on its own while this process goes on.
+files) can run in a child on its own while this process goes on; work that
+other code goes through item by item (MkDocs converting pages) can have a
+child do items from the back until the two meet.
 """
 from __future__ import annotations
 
@@ -240,6 +242,96 @@ def _run_child(function: Callable[[Item], Result], chunks: list, untaken, sender
             sender.send(("ok", index, [function(item) for item in chunks[index]]))
         reply = ("done", None, None)
     except BaseException:  # reported to the parent, which raises it
+        reply = ("error", None, traceback.format_exc())
+    sender.send(reply)
+    sender.close()
+
+
+class SharedFromTheBack:
+    """Items this process goes through in order, while a forked child does
+    them from the back.
+
+    For work done one item at a time by code that is not ours to change
+    (MkDocs converting pages): before each item, this process asks
+    `claim(index)`. None means the item is its own to do, because the child
+    has not taken it; otherwise the answer is the child's result (function
+    must never return None). The two meet where this process, going
+    forwards, reaches an item the child, going backwards, took: from there
+    on every answer is ready or nearly so.
+
+    If the child fails or dies, the items whose results have not arrived
+    fall back to this process (claim returns None) and `failure` says why:
+    the work gets done either way. No child is started for fewer than
+    `minimum` items or where none can be forked (see can_fork).
+    """
+
+    def __init__(self, function: Callable[[Item], Result], items: Sequence[Item], minimum: int = MINIMUM_ITEMS):
+        self.failure: str | None = None
+        self.received_count = 0
+        self._results: dict[int, Result] = {}
+        self._receiver = self._child = None
+        if len(items) >= minimum and can_fork():
+            context = multiprocessing.get_context("fork")
+            # [first, end): the items neither process has taken yet
+            self._untaken = context.Array("l", [0, len(items)])
+            self._receiver, self._child = _start_child(context, _run_from_the_back, function, items, self._untaken)
+
+    def claim(self, index: int) -> Result | None:
+        """The child's result for item `index`, or None if it is this process's to do."""
+        if self._child is not None and self._take_for_this_process(index):
+            self._collect(wait=False)  # keeps the child's pipe from filling up
+            return None
+        while self._child is not None and index not in self._results:
+            self._collect(wait=True)
+        return self._results.pop(index, None)
+
+    def close(self) -> None:
+        """Stops the child if it is still working; results not claimed are dropped."""
+        if self._child is not None:
+            self._child.terminate()
+            self._stop()
+        self._results.clear()
+
+    def _take_for_this_process(self, index: int) -> bool:
+        with self._untaken.get_lock():
+            if index >= self._untaken[1]:
+                return False
+            self._untaken[0] = max(self._untaken[0], index + 1)
+            return True
+
+    def _collect(self, wait: bool) -> None:
+        """Stores every result that has arrived, after waiting for one if asked."""
+        while self._child is not None and (wait or self._receiver.poll()):
+            wait = False
+            try:
+                status, index, payload = self._receiver.recv()
+            except EOFError:
+                self.failure = f"worker process ended without a result (exit code {self._stop()})"
+                return
+            if status == "ok":
+                self._results[index] = payload
+                self.received_count += 1
+            else:
+                self.failure = None if status == "done" else f"worker process failed:\n{payload}"
+                self._stop()
+
+    def _stop(self) -> int | None:
+        """Closes the pipe and waits for the child; returns its exit code."""
+        self._receiver.close()
+        self._child.join()
+        exit_code, self._child = self._child.exitcode, None
+        return exit_code
+
+
+def _run_from_the_back(function: Callable[[Item], Result], items: Sequence[Item], untaken, sender) -> None:
+    # Objects inherited from the parent are never garbage here: freezing them
+    # keeps collections from walking (and copying) the parent's whole heap.
+    gc.freeze()
+    try:
+        while (index := _take(untaken, from_back=True)) is not None:
+            sender.send(("ok", index, function(items[index])))
+        reply = ("done", None, None)
+    except BaseException:  # reported to the parent, which does the rest itself
         reply = ("error", None, traceback.format_exc())
     sender.send(reply)
     sender.close()

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import re
 import shutil
-import subprocess
 import sys
 import time
 from functools import partial
@@ -15,34 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ABOVE_THRESHOLD, ROOT
 from kb import parallel, pipeline
 from kb.schema import load_schema
 
 SCHEMA = load_schema()
 TODAY = dt.date(2025, 6, 1)
-ABOVE_THRESHOLD = parallel.MINIMUM_ITEMS + 100
 TEST_PROCESS = os.getpid()
-
-
-
-@pytest.fixture
-def forkable():
-    """The two-process path can run here; in CI a test that cannot run fails."""
-    if not parallel.can_fork():
-        reason = "no fork, one core, or other threads running in this process"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"two-process tests cannot run: {reason}", pytrace=False)
-        pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def large_kb(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("large-kb")
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(ABOVE_THRESHOLD), str(root)],
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return root
 
 
 def _double_with_pid(number: int) -> tuple[int, int]:
@@ -179,6 +158,58 @@ def test_map_items_leaves_objects_frozen_by_the_program_frozen():
         assert frozen - 100 < gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
+
+
+def _go_through_in_order(shared: parallel.SharedFromTheBack, function, count: int) -> list:
+    """What MkDocs does with a shared conversion: each item in turn, the child's result or its own."""
+    results = []
+    for index in range(count):
+        result = shared.claim(index)
+        results.append(function(index) if result is None else result)
+    return results
+
+
+def test_shared_from_the_back_meets_in_the_middle(forkable):
+    shared = parallel.SharedFromTheBack(_slowly_double_with_pid, range(ABOVE_THRESHOLD))
+    results = _go_through_in_order(shared, _slowly_double_with_pid, ABOVE_THRESHOLD)
+    shared.close()
+    assert [value for value, _pid in results] == [n * 2 for n in range(ABOVE_THRESHOLD)]
+    workers = [pid for _value, pid in results]
+    child = workers[-1]
+    assert workers[0] == TEST_PROCESS and child != TEST_PROCESS
+    switch = workers.index(child)
+    assert workers[switch:] == [child] * (ABOVE_THRESHOLD - switch)  # the child's part is the back
+    assert shared.received_count == ABOVE_THRESHOLD - switch and shared.failure is None
+    assert multiprocessing.active_children() == []
+
+
+def test_shared_from_the_back_starts_no_child_below_the_minimum_or_without_fork(monkeypatch):
+    small = parallel.SharedFromTheBack(_double_with_pid, range(10))
+    assert [small.claim(index) for index in range(10)] == [None] * 10
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    unforkable = parallel.SharedFromTheBack(_double_with_pid, range(ABOVE_THRESHOLD))
+    assert {unforkable.claim(index) for index in range(ABOVE_THRESHOLD)} == {None}
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("function, failure", [
+    (_fail_in_the_child, r"(?s)worker process failed:\n.*ValueError: failed in the child at \d+"),
+    (_die_in_the_child, r"worker process ended without a result \(exit code 3\)"),
+])
+def test_shared_from_the_back_does_the_rest_here_when_the_child_fails(forkable, function, failure):
+    shared = parallel.SharedFromTheBack(function, range(ABOVE_THRESHOLD))
+    results = _go_through_in_order(shared, function, ABOVE_THRESHOLD)
+    assert results == list(range(ABOVE_THRESHOLD))
+    assert re.match(failure, shared.failure)
+    assert multiprocessing.active_children() == []
+
+
+def test_shared_from_the_back_close_stops_a_working_child(forkable):
+    shared = parallel.SharedFromTheBack(_slowly_double_with_pid, range(ABOVE_THRESHOLD))
+    assert shared.claim(0) is None
+    shared.close()
+    assert multiprocessing.active_children() == []
+    assert shared.claim(ABOVE_THRESHOLD - 1) is None  # nothing left to wait for: the item is this process's
 
 
 def test_gc_paused_nests_and_restores_the_cycle_collector():

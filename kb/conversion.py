@@ -1,0 +1,153 @@
+"""Converts the generated pages' Markdown on both cores during `mkdocs build`.
+
+MkDocs converts every page's Markdown to HTML in one process, one page after
+the other: at 10,000 entries that was 70 s of a 105 s build, with the second
+core idle. Here a forked child converts the entry pages from the back of the
+list while MkDocs works from the front (parallel.SharedFromTheBack); for each
+page the child got to first, MkDocs's own call to `Page.render` takes the
+child's result instead of converting again.
+
+The child runs MkDocs's own `Page.render` on a copy of the same file, with
+the same configuration and files, forked after every plugin's `on_nav`; the
+result is used only if the page's Markdown, after the plugins'
+`on_page_markdown`, is what the child converted, so the HTML is the HTML the
+page's own render would give (the tests build a site both ways and compare
+every file). What the child logged, such as a warning about a link, is
+logged here when MkDocs reaches the page, so `--strict` counts it. This
+relies on the five attributes MkDocs 1.6's `Page.render` sets (RENDERED);
+MkDocs 1.x is frozen and requirements.lock pins it. Where no child can be
+forked (`mkdocs serve` runs server threads), every page converts as before.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from typing import Sequence
+
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
+
+from kb import parallel
+
+log = logging.getLogger("mkdocs.hooks.build_entries")
+
+# What Page.render sets, besides running Python-Markdown (MkDocs 1.6).
+RENDERED = ("content", "toc", "_title_from_render", "present_anchor_ids", "links_to_anchors")
+
+
+@dataclass(frozen=True)
+class Converted:
+    """One page's conversion by the child, in a form that pickles."""
+
+    markdown_digest: bytes
+    content: str
+    toc: TableOfContents
+    title: str | None
+    anchor_ids: set[str] | None
+    # {linked page's src_uri: {anchor: link as written}}; None when MkDocs keeps none (debug logging)
+    links_to_anchors: dict[str, dict[str, str]] | None
+    log_records: list[logging.LogRecord]
+
+
+def digest(markdown: str) -> bytes:
+    return hashlib.blake2b(markdown.encode(), digest_size=16).digest()
+
+
+def convert(file: File, config, files: Files) -> Converted:
+    """What MkDocs's render makes of the file's page (runs in the child)."""
+    page = Page(None, file, config)
+    page.read_source(config)
+    with captured_log() as records:
+        page.render(config, files)
+    links = page.links_to_anchors
+    return Converted(
+        markdown_digest=digest(page.markdown),
+        content=page.content,
+        toc=page.toc,
+        title=page._title_from_render,
+        anchor_ids=page.present_anchor_ids,
+        links_to_anchors=None if links is None else {linked.src_uri: anchors for linked, anchors in links.items()},
+        log_records=records,
+    )
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self, records: list[logging.LogRecord]):
+        super().__init__()
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # Formatted now: the arguments and traceback may not pickle.
+        record.msg, record.args = record.getMessage(), None
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        self.records.append(record)
+
+
+@contextmanager
+def captured_log():
+    """Keeps what is logged (MkDocs's loggers and any other) in a list instead of printing it."""
+    records: list[logging.LogRecord] = []
+    handler = _ListHandler(records)
+    mkdocs_log, root = logging.getLogger("mkdocs"), logging.getLogger()
+    saved = mkdocs_log.handlers, mkdocs_log.propagate, root.handlers
+    mkdocs_log.handlers, mkdocs_log.propagate, root.handlers = [handler], False, [handler]
+    try:
+        yield records
+    finally:
+        mkdocs_log.handlers, mkdocs_log.propagate, root.handlers = saved
+
+
+class SharedConversion:
+    """The pages a child may convert, and what it converted."""
+
+    def __init__(self, files_in_order: Sequence[File], config, files: Files, minimum: int = parallel.MINIMUM_ITEMS):
+        """Gives each file a SharedPage (replacing the plain page MkDocs made for
+        a file outside the navigation), then starts the child."""
+        self._positions = {file.src_uri: position for position, file in enumerate(files_in_order)}
+        for file in files_in_order:
+            SharedPage(self, file, config)
+        self._shared = parallel.SharedFromTheBack(partial(convert, config=config, files=files),
+                                                  list(files_in_order), minimum)
+        self.taken = 0
+
+    def render(self, page: Page, files: Files) -> bool:
+        """Gives the page the child's conversion, if the child converted this Markdown; False otherwise."""
+        converted = self._shared.claim(self._positions[page.file.src_uri])
+        if converted is None or converted.markdown_digest != digest(page.markdown):
+            return False
+        page.content = converted.content
+        page.toc = converted.toc
+        page._title_from_render = converted.title
+        page.present_anchor_ids = converted.anchor_ids
+        if converted.links_to_anchors is not None:
+            page.links_to_anchors = {files.get_file_from_path(uri): anchors
+                                     for uri, anchors in converted.links_to_anchors.items()}
+        for record in converted.log_records:
+            logging.getLogger(record.name).handle(record)
+        self.taken += 1
+        return True
+
+    def close(self) -> None:
+        """Stops the child; logs how many pages it converted, and why it stopped early if it did."""
+        self._shared.close()
+        if self._shared.failure:
+            log.info("pages: the second process stopped, so this one converted the rest: %s", self._shared.failure)
+        log.info("pages: %d of %d converted by a second process", self.taken, len(self._positions))
+
+
+class SharedPage(Page):
+    """A page whose Markdown the child may have converted already."""
+
+    def __init__(self, conversion: SharedConversion, file: File, config):
+        super().__init__(None, file, config)
+        self._conversion = conversion
+
+    def render(self, config, files: Files) -> None:
+        if not self._conversion.render(self, files):
+            super().render(config, files)
