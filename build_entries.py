@@ -136,6 +136,8 @@ CHECKED = "kb_checked_entries"
 DATA = "kb_data_files"
 PAGES = "kb_generated_pages"
 CONVERSION = "kb_shared_conversion"
+LAYOUT = "kb_shared_layout"
+NAV = "kb_nav"
 
 
 def _site_entries_root(config) -> Path:
@@ -180,15 +182,20 @@ def on_files(files, config):
     return files
 
 
-def on_nav(nav, config, files):
-    """Starts converting the generated pages outside the navigation in a second
-    process (kb/conversion.py), now that every file and plugin is ready."""
-    from kb.conversion import SharedConversion
-
+def _shared_files(config, nav, files) -> list:
+    """The generated pages a second process may build: those outside the navigation."""
     in_nav = {page.file.src_uri for page in nav.pages}
-    shared = [file for uri in config[PAGES] if uri not in in_nav
-              and (file := files.get_file_from_path(uri)).is_documentation_page()]
-    config[CONVERSION] = SharedConversion(shared, config, files)
+    return [file for uri in config[PAGES] if uri not in in_nav
+            and (file := files.get_file_from_path(uri)).is_documentation_page()]
+
+
+def on_nav(nav, config, files):
+    """Starts converting the generated pages in a second process
+    (kb/page_sharing.py), now that every file and plugin is ready."""
+    from kb.page_sharing import SharedConversion
+
+    config[CONVERSION] = SharedConversion(_shared_files(config, nav, files), config, files)
+    config[NAV] = nav  # for on_env, which is not given it
     return nav
 
 
@@ -199,10 +206,25 @@ def on_env(env, config, files):
     from on_files on (pages' links to them are checked while converting), but
     their content is needed only now.
     """
+    from kb.page_sharing import SharedLayout
+
     config[CONVERSION].close()
     for uri, content in config[DATA]().items():
         files.get_file_from_path(uri).content_string = content
+    # Last of this event's handlers (hooks follow plugins), so the child lays
+    # pages out with everything the plugins added, such as the tags' listings.
+    config[LAYOUT] = SharedLayout(_shared_files(config, config[NAV], files), config, config[NAV], files, env)
     return env
+
+
+def on_page_context(context, page, config, nav):
+    """Hands a page the second process laid out to its template (overrides/kb-shared.html)."""
+    # Not set in the second process itself, forked before on_env stored it.
+    layout = config.get(LAYOUT)
+    html = layout.html_for(page) if layout is not None else None
+    if html is not None:
+        context["kb_html"] = html
+    return context
 
 
 def on_post_build(config):
@@ -211,6 +233,7 @@ def on_post_build(config):
 
     from kb.search import SearchIndexError, index_site
 
+    config[LAYOUT].close()
     try:
         bundle = index_site(Path(config.site_dir))
     except SearchIndexError as error:

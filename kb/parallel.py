@@ -270,7 +270,8 @@ class SharedFromTheBack:
         self.received_count = 0
         self._results: dict[int, Result] = {}
         self._receiver = self._child = None
-        if len(items) >= minimum and can_fork():
+        self.started = len(items) >= minimum and can_fork()
+        if self.started:
             context = multiprocessing.get_context("fork")
             # [first, end): the items neither process has taken yet
             self._untaken = context.Array("l", [0, len(items)])

@@ -1,22 +1,29 @@
-"""Converts the generated pages' Markdown on both cores during `mkdocs build`.
+"""Converts and lays out the generated pages on both cores during `mkdocs build`.
 
-MkDocs converts every page's Markdown to HTML in one process, one page after
-the other: at 10,000 entries that was 70 s of a 105 s build, with the second
-core idle. Here a forked child converts the entry pages from the back of the
-list while MkDocs works from the front (parallel.SharedFromTheBack); for each
-page the child got to first, MkDocs's own call to `Page.render` takes the
-child's result instead of converting again.
+MkDocs converts every page's Markdown to HTML, then lays every page out with
+the theme's templates, in one process, one page after the other: at 10,000
+entries that was 70 s and 22 s of a 105 s build, with the second core idle.
+Here, in each of the two phases, a forked child does the entry pages from the
+back of the list while MkDocs works from the front (parallel.SharedFromTheBack),
+and MkDocs takes the child's result for each page the child got to first.
 
-The child runs MkDocs's own `Page.render` on a copy of the same file, with
-the same configuration and files, forked after every plugin's `on_nav`; the
-result is used only if the page's Markdown, after the plugins'
-`on_page_markdown`, is what the child converted, so the HTML is the HTML the
-page's own render would give (the tests build a site both ways and compare
-every file). What the child logged, such as a warning about a link, is
-logged here when MkDocs reaches the page, so `--strict` counts it. This
-relies on the five attributes MkDocs 1.6's `Page.render` sets (RENDERED);
-MkDocs 1.x is frozen and requirements.lock pins it. Where no child can be
-forked (`mkdocs serve` runs server threads), every page converts as before.
+- Converting: the child runs MkDocs's own `Page.render` on a copy of the same
+  file, with the same configuration and files, forked after every plugin's
+  `on_nav`. Its result is used only if the page's Markdown, after the
+  plugins' `on_page_markdown`, is what the child converted. What the child
+  logged, such as a warning about a link, is logged here when MkDocs reaches
+  the page, so `--strict` counts it. This relies on the five attributes
+  MkDocs 1.6's `Page.render` sets (RENDERED).
+- Laying out: the child, forked after every plugin's `on_env`, renders each
+  page's template with its context as MkDocs's `_build_page` does (LAYOUT
+  below). The pages get the template overrides/kb-shared.html, which hands
+  on to main.html unless it is given the child's HTML (`kb_html`, added to
+  the context by the hook's `on_page_context`); MkDocs then runs the
+  `on_post_page` events and writes the file, as for any page.
+
+MkDocs 1.x is frozen and requirements.lock pins it; the tests build a large
+site on one core and on two and compare every page. Where no child can be
+forked (`mkdocs serve` runs server threads), every page is built as before.
 """
 from __future__ import annotations
 
@@ -27,7 +34,9 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Sequence
 
-from mkdocs.structure.files import File, Files
+from markupsafe import Markup
+from mkdocs.commands.build import get_context
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
@@ -151,3 +160,61 @@ class SharedPage(Page):
     def render(self, config, files: Files) -> None:
         if not self._conversion.render(self, files):
             super().render(config, files)
+
+
+# The template of the pages the child may lay out (in overrides/).
+SHARED_TEMPLATE = "kb-shared.html"
+
+
+def lay_out(page: Page, config, nav, doc_files: Sequence[File], env) -> str:
+    """The page's HTML before the on_post_page events, as MkDocs's _build_page renders it (runs in the child)."""
+    config._current_page = page
+    page.active = True
+    try:
+        context = get_context(nav, doc_files, config, page)
+        template = env.get_template(page.meta.get("template", "main.html"))
+        context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+        return template.render(context)
+    finally:
+        page.active = False
+        config._current_page = None
+
+
+class SharedLayout:
+    """The pages a child may lay out, and what it laid out."""
+
+    def __init__(self, files_in_order: Sequence[File], config, nav, files: Files, env,
+                 minimum: int = parallel.MINIMUM_ITEMS):
+        """Starts the child on the files' pages that use the default template; if it
+        started, gives those pages SHARED_TEMPLATE here (the child uses main.html)."""
+        pages = [file.page for file in files_in_order if "template" not in file.page.meta]
+        self._positions = {page.file.src_uri: position for position, page in enumerate(pages)}
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)  # as `mkdocs build` lists them
+        self._shared = parallel.SharedFromTheBack(
+            partial(lay_out, config=config, nav=nav, doc_files=doc_files, env=env), pages, minimum)
+        if self._shared.started:
+            for page in pages:
+                page.meta["template"] = SHARED_TEMPLATE
+        self.taken = 0
+
+    def html_for(self, page: Page) -> Markup | None:
+        """The child's HTML for the page, or None if MkDocs lays it out here.
+
+        Always None in the child itself, whose SharedFromTheBack has no child
+        of its own: there every page is laid out in full.
+        """
+        position = self._positions.get(page.file.src_uri)
+        if position is None or not self._shared.started:
+            return None
+        html = self._shared.claim(position)
+        if html is None:
+            return None
+        self.taken += 1
+        return Markup(html)
+
+    def close(self) -> None:
+        """Stops the child; logs how many pages it laid out, and why it stopped early if it did."""
+        self._shared.close()
+        if self._shared.failure:
+            log.info("pages: the second process stopped, so this one laid out the rest: %s", self._shared.failure)
+        log.info("pages: %d of %d laid out by a second process", self.taken, len(self._positions))

@@ -1,5 +1,5 @@
-"""Pages converted by a second process during `mkdocs build` (kb/conversion.py)
-must be exactly what MkDocs's own conversion gives, warnings included.
+"""Pages converted and laid out by a second process during `mkdocs build`
+(kb/page_sharing.py) must be exactly what MkDocs alone makes of them, warnings included.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from conftest import ROOT
-from kb.conversion import RENDERED, SharedConversion
+from kb.page_sharing import RENDERED, SharedConversion
 
 PAGE_COUNT = 300
 
@@ -116,9 +116,11 @@ def test_a_large_site_is_the_same_built_on_two_cores_or_one(forkable, large_kb, 
     two = build_large_site(large_kb, tmp_path / "two", one_core=False)
     one = build_large_site(large_kb, tmp_path / "one", one_core=True)
     assert two.returncode == 0 and one.returncode == 0, (two.stderr + one.stderr)[-3000:]
-    shared = re.search(r"pages: (\d+) of (\d+) converted by a second process", two.stderr)
-    assert shared and 0 < int(shared[1]) < int(shared[2]), two.stderr[-3000:]
-    assert "pages: 0 of" in one.stderr
+    for phase in ("converted", "laid out"):
+        shared = re.search(rf"pages: (\d+) of (\d+) {phase} by a second process", two.stderr)
+        assert shared and 0 < int(shared[1]) < int(shared[2]), two.stderr[-3000:]
+        assert f"pages: 0 of {shared[2]} {phase}" in one.stderr
+    assert "second process stopped" not in two.stderr
     two_pages, one_pages = html_files(tmp_path / "two"), html_files(tmp_path / "one")
     assert len(two_pages) > int(shared[2])
     assert two_pages.keys() == one_pages.keys()
