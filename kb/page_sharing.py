@@ -144,10 +144,16 @@ class SharedConversion:
 
     def close(self) -> None:
         """Stops the child; logs how many pages it converted, and why it stopped early if it did."""
-        self._shared.close()
-        if self._shared.failure:
-            log.info("pages: the second process stopped, so this one converted the rest: %s", self._shared.failure)
-        log.info("pages: %d of %d converted by a second process", self.taken, len(self._positions))
+        _close(self._shared, "converted", self.taken, len(self._positions))
+
+
+def _close(shared: parallel.SharedFromTheBack, done: str, taken: int, total: int) -> None:
+    shared.close()
+    if not shared.started:  # a small site, or `mkdocs serve`: nothing to report
+        return
+    if shared.failure:
+        log.info("pages: the second process stopped, so this one %s the rest: %s", done, shared.failure)
+    log.info("pages: %d of %d %s by a second process", taken, total, done)
 
 
 class SharedPage(Page):
@@ -198,11 +204,7 @@ class SharedLayout:
         self.taken = 0
 
     def html_for(self, page: Page) -> Markup | None:
-        """The child's HTML for the page, or None if MkDocs lays it out here.
-
-        Always None in the child itself, whose SharedFromTheBack has no child
-        of its own: there every page is laid out in full.
-        """
+        """The child's HTML for the page, or None if MkDocs lays it out here."""
         position = self._positions.get(page.file.src_uri)
         if position is None or not self._shared.started:
             return None
@@ -214,7 +216,4 @@ class SharedLayout:
 
     def close(self) -> None:
         """Stops the child; logs how many pages it laid out, and why it stopped early if it did."""
-        self._shared.close()
-        if self._shared.failure:
-            log.info("pages: the second process stopped, so this one laid out the rest: %s", self._shared.failure)
-        log.info("pages: %d of %d laid out by a second process", self.taken, len(self._positions))
+        _close(self._shared, "laid out", self.taken, len(self._positions))

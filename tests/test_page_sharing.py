@@ -119,8 +119,7 @@ def test_a_large_site_is_the_same_built_on_two_cores_or_one(forkable, large_kb, 
     for phase in ("converted", "laid out"):
         shared = re.search(rf"pages: (\d+) of (\d+) {phase} by a second process", two.stderr)
         assert shared and 0 < int(shared[1]) < int(shared[2]), two.stderr[-3000:]
-        assert f"pages: 0 of {shared[2]} {phase}" in one.stderr
-    assert "second process stopped" not in two.stderr
+    assert "second process stopped" not in two.stderr and "by a second process" not in one.stderr
     two_pages, one_pages = html_files(tmp_path / "two"), html_files(tmp_path / "one")
     assert len(two_pages) > int(shared[2])
     assert two_pages.keys() == one_pages.keys()
