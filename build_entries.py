@@ -138,6 +138,7 @@ PAGES = "kb_generated_pages"
 CONVERSION = "kb_shared_conversion"
 LAYOUT = "kb_shared_layout"
 NAV = "kb_nav"
+SHARED = "kb_shared_files"
 
 
 def _site_entries_root(config) -> Path:
@@ -194,13 +195,15 @@ def on_nav(nav, config, files):
     (kb/page_sharing.py), now that every file and plugin is ready."""
     from kb.page_sharing import SharedConversion
 
-    config[CONVERSION] = SharedConversion(_shared_files(config, nav, files), config, files)
+    config[SHARED] = _shared_files(config, nav, files)
+    config[CONVERSION] = SharedConversion(config[SHARED], config, files)
     config[NAV] = nav  # for on_env, which is not given it
     return nav
 
 
 def on_env(env, config, files):
-    """Fills in the data files, worked out beside MkDocs while it converted the pages.
+    """Fills in the data files, worked out beside MkDocs while it converted the
+    pages, and starts laying the generated pages out in a second process.
 
     MkDocs writes static files after this event: the files must be listed
     from on_files on (pages' links to them are checked while converting), but
@@ -213,7 +216,7 @@ def on_env(env, config, files):
         files.get_file_from_path(uri).content_string = content
     # Last of this event's handlers (hooks follow plugins), so the child lays
     # pages out with everything the plugins added, such as the tags' listings.
-    config[LAYOUT] = SharedLayout(_shared_files(config, config[NAV], files), config, config[NAV], files, env)
+    config[LAYOUT] = SharedLayout(config[SHARED], config, config[NAV], files, env)
     return env
 
 
