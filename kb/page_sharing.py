@@ -15,11 +15,12 @@ and MkDocs takes the child's result for each page the child got to first.
   the page, so `--strict` counts it. This relies on the five attributes
   MkDocs 1.6's `Page.render` sets (RENDERED).
 - Laying out: the child, forked after every plugin's `on_env`, renders each
-  page's template with its context as MkDocs's `_build_page` does (LAYOUT
-  below). The pages get the template overrides/kb-shared.html, which hands
-  on to main.html unless it is given the child's HTML (`kb_html`, added to
-  the context by the hook's `on_page_context`); MkDocs then runs the
-  `on_post_page` events and writes the file, as for any page.
+  page's template with its context as MkDocs's `_build_page` does
+  (`lay_out`); what it logs is logged here too. The pages get the template
+  overrides/kb-shared.html, which hands on to main.html unless it is given
+  the child's HTML (`kb_html`, added to the context by the hook's
+  `on_page_context`); MkDocs then runs the `on_post_page` events and writes
+  the file, as for any page.
 
 MkDocs 1.x is frozen and requirements.lock pins it; the tests build a large
 site on one core and on two and compare every page. Where no child can be
@@ -32,7 +33,7 @@ import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from markupsafe import Markup
 from mkdocs.commands.build import get_context
@@ -98,6 +99,12 @@ class _ListHandler(logging.Handler):
         self.records.append(record)
 
 
+def _log_again(records: list[logging.LogRecord]) -> None:
+    """Logs here what the child logged, when MkDocs reaches the page (so --strict counts warnings)."""
+    for record in records:
+        logging.getLogger(record.name).handle(record)
+
+
 @contextmanager
 def captured_log():
     """Keeps what is logged (MkDocs's loggers and any other) in a list instead of printing it."""
@@ -137,8 +144,7 @@ class SharedConversion:
         if converted.links_to_anchors is not None:
             page.links_to_anchors = {files.get_file_from_path(uri): anchors
                                      for uri, anchors in converted.links_to_anchors.items()}
-        for record in converted.log_records:
-            logging.getLogger(record.name).handle(record)
+        _log_again(converted.log_records)
         self.taken += 1
         return True
 
@@ -172,15 +178,23 @@ class SharedPage(Page):
 SHARED_TEMPLATE = "kb-shared.html"
 
 
-def lay_out(page: Page, config, nav, doc_files: Sequence[File], env) -> str:
+class LaidOut(NamedTuple):
+    """One page laid out by the child: its HTML, and what was logged meanwhile."""
+
+    html: str
+    log_records: list[logging.LogRecord]
+
+
+def lay_out(page: Page, config, nav, doc_files: Sequence[File], env) -> LaidOut:
     """The page's HTML before the on_post_page events, as MkDocs's _build_page renders it (runs in the child)."""
     config._current_page = page
     page.active = True
     try:
-        context = get_context(nav, doc_files, config, page)
-        template = env.get_template(page.meta.get("template", "main.html"))
-        context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
-        return template.render(context)
+        with captured_log() as records:
+            context = get_context(nav, doc_files, config, page)
+            template = env.get_template(page.meta.get("template", "main.html"))
+            context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+            return LaidOut(template.render(context), records)
     finally:
         page.active = False
         config._current_page = None
@@ -208,11 +222,12 @@ class SharedLayout:
         position = self._positions.get(page.file.src_uri)
         if position is None or not self._shared.started:
             return None
-        html = self._shared.claim(position)
-        if html is None:
+        laid_out = self._shared.claim(position)
+        if laid_out is None:
             return None
+        _log_again(laid_out.log_records)
         self.taken += 1
-        return Markup(html)
+        return Markup(laid_out.html)
 
     def close(self) -> None:
         """Stops the child; logs how many pages it laid out, and why it stopped early if it did."""
