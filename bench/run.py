@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The benchmark: how check, page generation, the site build and search scale.
 
-    python bench/run.py                      N = 1,000 and 10,000 (about 6 minutes on 2 cores)
+    python bench/run.py                      N = 1,000 and 10,000 (about 5 minutes on 2 cores)
     python bench/run.py --sizes 1000         one size only (about 40 seconds)
     python bench/run.py --no-site            engine and floors only, no MkDocs build
 
