@@ -119,22 +119,48 @@ def captured_log():
         mkdocs_log.handlers, mkdocs_log.propagate, root.handlers = saved
 
 
-class SharedConversion:
+class _SharedPages:
+    """Pages, in MkDocs's order, that a child does from the back (work(item)
+    for each item), and how many of its results MkDocs took."""
+
+    done = ""  # what the child does to a page, for the log
+
+    def __init__(self, uris: list[str], work, items: list, minimum: int):
+        self._positions = {uri: position for position, uri in enumerate(uris)}
+        self._shared = parallel.SharedFromTheBack(work, items, minimum)
+        self.taken = 0
+
+    def _claim(self, page: Page):
+        """The child's result for the page, or None if MkDocs does it here."""
+        position = self._positions.get(page.file.src_uri)
+        return None if position is None else self._shared.claim(position)
+
+    def close(self) -> None:
+        """Stops the child; logs how many pages it did, and why it stopped early if it did."""
+        self._shared.close()
+        if not self._shared.started:  # a small site, or `mkdocs serve`: nothing to report
+            return
+        if self._shared.failure:
+            log.info("pages: the second process stopped, so this one %s the rest: %s", self.done, self._shared.failure)
+        log.info("pages: %d of %d %s by a second process", self.taken, len(self._positions), self.done)
+
+
+class SharedConversion(_SharedPages):
     """The pages a child may convert, and what it converted."""
+
+    done = "converted"
 
     def __init__(self, files_in_order: Sequence[File], config, files: Files, minimum: int = parallel.MINIMUM_ITEMS):
         """Gives each file a SharedPage (replacing the plain page MkDocs made for
         a file outside the navigation), then starts the child."""
-        self._positions = {file.src_uri: position for position, file in enumerate(files_in_order)}
         for file in files_in_order:
             SharedPage(self, file, config)
-        self._shared = parallel.SharedFromTheBack(partial(convert, config=config, files=files),
-                                                  list(files_in_order), minimum)
-        self.taken = 0
+        super().__init__([file.src_uri for file in files_in_order], partial(convert, config=config, files=files),
+                         list(files_in_order), minimum)
 
     def render(self, page: Page, files: Files) -> bool:
         """Gives the page the child's conversion, if the child converted this Markdown; False otherwise."""
-        converted = self._shared.claim(self._positions[page.file.src_uri])
+        converted = self._claim(page)
         if converted is None or converted.markdown_digest != digest(page.markdown):
             return False
         page.content = converted.content
@@ -147,19 +173,6 @@ class SharedConversion:
         _log_again(converted.log_records)
         self.taken += 1
         return True
-
-    def close(self) -> None:
-        """Stops the child; logs how many pages it converted, and why it stopped early if it did."""
-        _close(self._shared, "converted", self.taken, len(self._positions))
-
-
-def _close(shared: parallel.SharedFromTheBack, done: str, taken: int, total: int) -> None:
-    shared.close()
-    if not shared.started:  # a small site, or `mkdocs serve`: nothing to report
-        return
-    if shared.failure:
-        log.info("pages: the second process stopped, so this one %s the rest: %s", done, shared.failure)
-    log.info("pages: %d of %d %s by a second process", taken, total, done)
 
 
 class SharedPage(Page):
@@ -200,35 +213,28 @@ def lay_out(page: Page, config, nav, doc_files: Sequence[File], env) -> LaidOut:
         config._current_page = None
 
 
-class SharedLayout:
+class SharedLayout(_SharedPages):
     """The pages a child may lay out, and what it laid out."""
+
+    done = "laid out"
 
     def __init__(self, files_in_order: Sequence[File], config, nav, files: Files, env,
                  minimum: int = parallel.MINIMUM_ITEMS):
         """Starts the child on the files' pages that use the default template; if it
         started, gives those pages SHARED_TEMPLATE here (the child uses main.html)."""
         pages = [file.page for file in files_in_order if "template" not in file.page.meta]
-        self._positions = {page.file.src_uri: position for position, page in enumerate(pages)}
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)  # as `mkdocs build` lists them
-        self._shared = parallel.SharedFromTheBack(
-            partial(lay_out, config=config, nav=nav, doc_files=doc_files, env=env), pages, minimum)
+        super().__init__([page.file.src_uri for page in pages],
+                         partial(lay_out, config=config, nav=nav, doc_files=doc_files, env=env), pages, minimum)
         if self._shared.started:
             for page in pages:
                 page.meta["template"] = SHARED_TEMPLATE
-        self.taken = 0
 
     def html_for(self, page: Page) -> Markup | None:
         """The child's HTML for the page, or None if MkDocs lays it out here."""
-        position = self._positions.get(page.file.src_uri)
-        if position is None or not self._shared.started:
-            return None
-        laid_out = self._shared.claim(position)
+        laid_out = self._claim(page)
         if laid_out is None:
             return None
         _log_again(laid_out.log_records)
         self.taken += 1
         return Markup(laid_out.html)
-
-    def close(self) -> None:
-        """Stops the child; logs how many pages it laid out, and why it stopped early if it did."""
-        _close(self._shared, "laid out", self.taken, len(self._positions))

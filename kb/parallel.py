@@ -99,7 +99,8 @@ def _map_shared(function: Callable[[Item], Result], items: Sequence[Item]) -> li
     # [first, end): the chunks nobody has taken yet
     untaken = context.Array("l", [0, len(chunks)])
     results: list = [None] * len(chunks)
-    receiver, child = _start_child(context, _run_child, function, chunks, untaken)
+    receiver, child = _start_child(context, _run_child, lambda index: [function(item) for item in chunks[index]],
+                                   untaken, False)
     try:
         child_working = True
         # This process takes chunks from the back. The first ones may hold
@@ -177,11 +178,16 @@ def _receive(receiver, child):
         raise RuntimeError(f"worker process ended without a result (exit code {child.exitcode})") from None
 
 
+def _failed(child_traceback: str) -> RuntimeError:
+    """The error that stands for one raised in the child."""
+    return RuntimeError(f"worker process failed:\n{child_traceback}")
+
+
 def _store(message, results: list) -> bool:
     """Puts a chunk of the child's results in place; False once the child is done."""
     status, index, payload = message
     if status == "error":
-        raise RuntimeError(f"worker process failed:\n{payload}")
+        raise _failed(payload)
     if status == "done":
         return False
     results[index] = payload
@@ -214,7 +220,7 @@ def in_background(function: Callable[[], Result]) -> Callable[[], Result]:
             receiver.close()
             child.join()
         if status == "error":
-            return False, RuntimeError(f"worker process failed:\n{payload}")
+            return False, _failed(payload)
         return True, payload
 
     def result() -> Result:
@@ -236,12 +242,17 @@ def _run_in_background(function: Callable[[], Result], sender) -> None:
     sender.close()
 
 
-def _run_child(function: Callable[[Item], Result], chunks: list, untaken, sender) -> None:
+def _run_child(work: Callable[[int], object], untaken, from_back: bool, sender) -> None:
+    """Sends ("ok", index, work(index)) for each index it takes, then "done",
+    or "error" with the traceback."""
+    # Objects inherited from the parent are never garbage here: freezing them
+    # keeps collections from walking (and copying) the parent's whole heap.
+    gc.freeze()
     try:
-        while (index := _take(untaken)) is not None:
-            sender.send(("ok", index, [function(item) for item in chunks[index]]))
+        while (index := _take(untaken, from_back)) is not None:
+            sender.send(("ok", index, work(index)))
         reply = ("done", None, None)
-    except BaseException:  # reported to the parent, which raises it
+    except BaseException:  # reported to the parent
         reply = ("error", None, traceback.format_exc())
     sender.send(reply)
     sender.close()
@@ -275,7 +286,8 @@ class SharedFromTheBack:
             context = multiprocessing.get_context("fork")
             # [first, end): the items neither process has taken yet
             self._untaken = context.Array("l", [0, len(items)])
-            self._receiver, self._child = _start_child(context, _run_from_the_back, function, items, self._untaken)
+            self._receiver, self._child = _start_child(context, _run_child, lambda index: function(items[index]),
+                                                       self._untaken, True)
 
     def claim(self, index: int) -> Result | None:
         """The child's result for item `index`, or None if it is this process's to do."""
@@ -305,15 +317,16 @@ class SharedFromTheBack:
         while self._child is not None and (wait or self._receiver.poll()):
             wait = False
             try:
-                status, index, payload = self._receiver.recv()
-            except EOFError:
-                self.failure = f"worker process ended without a result (exit code {self._stop()})"
+                status, index, payload = _receive(self._receiver, self._child)
+            except RuntimeError as ended:
+                self.failure = str(ended)
+                self._stop()
                 return
             if status == "ok":
                 self._results[index] = payload
                 self.received_count += 1
             else:
-                self.failure = None if status == "done" else f"worker process failed:\n{payload}"
+                self.failure = None if status == "done" else str(_failed(payload))
                 self._stop()
 
     def _stop(self) -> int | None:
@@ -322,17 +335,3 @@ class SharedFromTheBack:
         self._child.join()
         exit_code, self._child = self._child.exitcode, None
         return exit_code
-
-
-def _run_from_the_back(function: Callable[[Item], Result], items: Sequence[Item], untaken, sender) -> None:
-    # Objects inherited from the parent are never garbage here: freezing them
-    # keeps collections from walking (and copying) the parent's whole heap.
-    gc.freeze()
-    try:
-        while (index := _take(untaken, from_back=True)) is not None:
-            sender.send(("ok", index, function(items[index])))
-        reply = ("done", None, None)
-    except BaseException:  # reported to the parent, which does the rest itself
-        reply = ("error", None, traceback.format_exc())
-    sender.send(reply)
-    sender.close()
