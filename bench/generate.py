@@ -21,13 +21,21 @@ modelled on the hand-written entries in entries/:
 
 Words come from a generated vocabulary with a Zipf distribution: a search
 index of this text is as large and as varied as one of real prose.
+
+With --history, OUT_DIR also becomes a git repository whose history put the
+entries there as volunteers would: each entry added as a draft in a commit
+of ADDED_PER_COMMIT new entries, then revised to its final text in a commit
+of REVISED_PER_COMMIT entries (0.3 commits per entry, one hour apart). The
+entry pages' dates come from this history; so does its cost at scale.
 """
 from __future__ import annotations
 
 import argparse
 import bisect
 import itertools
+import os
 import random
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -298,11 +306,57 @@ def generate(total: int, out: Path, seed: int = 0) -> dict[str, int]:
     return counts
 
 
+ADDED_PER_COMMIT = 5
+REVISED_PER_COMMIT = 10
+FIRST_COMMIT = 1_420_070_400  # 2015-01-01 00:00 UTC
+DRAFT_MARK = "# draft, to be revised\n"
+
+
+def commit_history(out: Path, seed: int = 0) -> int:
+    """Makes out a git repository whose history wrote its entries (see the
+    module's docstring); returns the number of commits. Deterministic: the
+    same commits, with the same ids, for the same entries and seed."""
+    rng = random.Random(seed)
+    paths = sorted(p.relative_to(out).as_posix() for p in (out / "entries").rglob("*.yaml"))
+    finals = {path: (out / path).read_bytes() for path in paths}
+    added = paths[:]
+    rng.shuffle(added)
+    revised = added[:]
+    rng.shuffle(revised)
+    batches = ([(f"Add {len(batch)} entries", [(path, finals[path] + DRAFT_MARK.encode()) for path in batch])
+                for batch in _batches(added, ADDED_PER_COMMIT)]
+               + [(f"Revise {len(batch)} entries", [(path, finals[path]) for path in batch])
+                  for batch in _batches(revised, REVISED_PER_COMMIT)])
+    stream = bytearray()
+    for number, (message, files) in enumerate(batches):
+        stream += _fast_import_commit(message, FIRST_COMMIT + 3600 * number, files)
+    env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
+    for command, data in ((["init", "-q"], None), (["symbolic-ref", "HEAD", "refs/heads/main"], None),
+                          (["fast-import", "--quiet"], bytes(stream)), (["reset", "-q"], None)):
+        subprocess.run(["git", "-C", str(out), *command], input=data, check=True, capture_output=True, env=env)
+    return len(batches)
+
+
+def _batches(items: list, size: int):
+    return (items[start:start + size] for start in range(0, len(items), size))
+
+
+def _fast_import_commit(message: str, seconds: int, files: list[tuple[str, bytes]]) -> bytes:
+    """One commit in git fast-import's stream format, on the branch main (each
+    commit of the stream follows the one before)."""
+    lines = [b"commit refs/heads/main", f"committer Bench <bench@example.org> {seconds} +0000".encode(),
+             f"data {len(message.encode())}".encode(), message.encode()]
+    for path, content in files:
+        lines += [f"M 100644 inline {path}".encode(), f"data {len(content)}".encode(), content]
+    return b"\n".join(lines) + b"\n\n"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("total", type=int, help="number of entries")
     parser.add_argument("out", type=Path, help="directory to write entries/ into (must not hold entries yet)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--history", action="store_true", help="make OUT_DIR a git repository whose history wrote the entries")
     args = parser.parse_args(argv)
     if (args.out / "entries").exists():
         print(f"{args.out / 'entries'} already exists; choose an empty directory", file=sys.stderr)
@@ -310,6 +364,8 @@ def main(argv=None) -> int:
     counts = generate(args.total, args.out, args.seed)
     print(f"{sum(counts.values())} entries written to {args.out / 'entries'}: "
           + ", ".join(f"{n} {FOLDERS[k]}" for k, n in counts.items()))
+    if args.history:
+        print(f"{commit_history(args.out, args.seed)} commits in the history of {args.out}")
     return 0
 
 

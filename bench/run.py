@@ -99,7 +99,46 @@ def phase_engine(root: Path) -> dict:
             "pages": len(pages), "markdown_bytes": sum(len(p.encode()) for p in pages.values())}
 
 
-PHASES = {"floor-yaml": phase_floor_yaml, "floor-jinja": phase_floor_jinja, "engine": phase_engine}
+def _timed_history(root: Path) -> dict:
+    """Entry dates from git, as the build gets them after its check."""
+    from kb import pipeline
+
+    result = pipeline.check(root)
+    start = time.perf_counter()
+    history = pipeline.history_of(result)
+    return {"seconds": time.perf_counter() - start, "entries": len(history)}
+
+
+def phase_history_first(root: Path) -> dict:
+    """A first run: no dates kept yet, the whole log is read."""
+    from kb.history import CACHE_FILE
+
+    (root / ".git" / CACHE_FILE).unlink(missing_ok=True)
+    return _timed_history(root)
+
+
+def phase_history_kept(root: Path) -> dict:
+    """The next run, HEAD unchanged: the kept dates."""
+    return _timed_history(root)
+
+
+def phase_history_new_commit(root: Path) -> dict:
+    """A run after one more commit, which edits one entry."""
+    edited = sorted((root / "entries" / "actors").glob("*.yaml"))[0]
+    with edited.open("a", encoding="utf-8") as stream:
+        stream.write("# revised again\n")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
+           "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.org",
+           "GIT_AUTHOR_DATE": "2026-01-01T00:00:00+00:00", "GIT_COMMITTER_DATE": "2026-01-01T00:00:00+00:00"}
+    subprocess.run(["git", "-C", str(root), "-c", "commit.gpgsign=false", "commit", "-q", "-am", "Revise one entry"],
+                   check=True, capture_output=True, env=env)
+    return _timed_history(root)
+
+
+PHASES = {"floor-yaml": phase_floor_yaml, "floor-jinja": phase_floor_jinja, "engine": phase_engine,
+          "history-first": phase_history_first, "history-kept": phase_history_kept,
+          "history-new-commit": phase_history_new_commit}
+HISTORY_PHASES = ["history-first", "history-kept", "history-new-commit"]
 
 
 def run_child(command: list[str], env: dict | None = None, cwd: Path = ROOT) -> tuple[str, float]:
@@ -222,7 +261,7 @@ def hub_queries(kb_root: Path) -> tuple[list[str], str]:
     raise SystemExit("no actor with a Cyrillic alias")
 
 
-def bench_size(total: int, with_site: bool, runs: int, site_runs: int) -> dict:
+def bench_size(total: int, with_site: bool, runs: int, site_runs: int, with_history: bool) -> dict:
     import generate
 
     kb_root = RESULTS / f"kb-{total}"
@@ -251,6 +290,11 @@ def bench_size(total: int, with_site: bool, runs: int, site_runs: int) -> dict:
         result["pagefind"] = measure_search(site, queries)
         result["pagefind"]["hub_page_found"] = {
             query: any(url.endswith(hub_url) for url in urls) for query, urls in result["pagefind"]["top_results"].items()}
+    if with_history:
+        # Last: the pages above are dated without history, as the floors know none.
+        print(f"N={total}: entry dates from git ...", file=sys.stderr)
+        result["history_commits"] = generate.commit_history(kb_root)
+        result["history"] = measure_phases(HISTORY_PHASES, kb_root, runs)
     return result
 
 
@@ -288,6 +332,11 @@ def summary(results: list[dict]) -> str:
         row("search box script + style, per page", lambda r: kb(r["pagefind"]["ui_bytes"]))
         row("hub actor in the first 10 results", lambda r: ", ".join(
             f"{q}: {'yes' if ok else 'NO'}" for q, ok in r["pagefind"]["hub_page_found"].items()))
+    if all("history" in r for r in results):
+        row("git history of the entries", lambda r: f"{r['history_commits']:,} commits")
+        row("entry dates from git: first run", lambda r: f"{_first_history(r):.2f} s")
+        row("  the next run (HEAD unchanged)", lambda r: f"{r['history']['history-kept']['seconds']:.3f} s")
+        row("  after one more commit", lambda r: f"{r['history']['history-new-commit']['seconds']:.3f} s")
     if len(results) >= 2:
         small, large = results[0], results[-1]
         growth = large["entries"] / small["entries"]
@@ -295,10 +344,16 @@ def summary(results: list[dict]) -> str:
         rows.append(("  check + generation", f"x{_engine_total(large) / _engine_total(small):.1f}", ""))
         if "site" in small and "site" in large:
             rows.append(("  mkdocs build", f"x{large['site']['build_seconds'] / small['site']['build_seconds']:.1f}", ""))
+        if "history" in small and "history" in large:
+            rows.append(("  entry dates from git, first run", f"x{_first_history(large) / _first_history(small):.1f}", ""))
     width = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
     lines = ["| " + " | ".join(str(c).ljust(w) for c, w in zip(r, width)) + " |" for r in rows]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in width) + "|")
     return "\n".join(lines)
+
+
+def _first_history(result: dict) -> float:
+    return result["history"]["history-first"]["seconds"]
 
 
 def _engine_total(result: dict) -> float:
@@ -309,6 +364,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--no-site", action="store_true", help="skip the MkDocs build and search")
+    parser.add_argument("--no-history", action="store_true", help="skip the git history and the entry dates read from it")
     parser.add_argument("--runs", type=int, default=5,
                         help="runs of each timed phase (floors, engine), each in a fresh process; the fastest counts")
     parser.add_argument("--site-runs", type=int, default=2,
@@ -322,7 +378,7 @@ def main(argv=None) -> int:
         return mkdocs_main(Path(args.mkdocs))
     RESULTS.mkdir(exist_ok=True)
     started = time.perf_counter()
-    results = [bench_size(n, not args.no_site, args.runs, args.site_runs) for n in args.sizes]
+    results = [bench_size(n, not args.no_site, args.runs, args.site_runs, not args.no_history) for n in args.sizes]
     (RESULTS / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(summary(results))
     print(f"\nbenchmark took {time.perf_counter() - started:.0f} s; details in {RESULTS / 'results.json'}")

@@ -58,3 +58,22 @@ def test_refuses_to_write_over_existing_entries(tmp_path):
     again = generate(tmp_path, 20)
     assert again.returncode == 1
     assert "already exists" in again.stderr
+
+
+def git_output(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True).stdout
+
+
+def test_history_is_deterministic_and_wrote_the_entries(tmp_path):
+    from kb.history import entry_history
+
+    for name in ("a", "b"):
+        result = generate(tmp_path / name, 60, "--history")
+        assert result.returncode == 0, result.stderr
+        assert "18 commits in the history" in result.stdout  # 12 adding 5 entries each, 6 revising 10
+    assert git_output(tmp_path / "a", "rev-parse", "HEAD") == git_output(tmp_path / "b", "rev-parse", "HEAD")
+    assert git_output(tmp_path / "a", "status", "--porcelain") == ""  # the entries on disk are the last commit's
+    history = entry_history(tmp_path / "a")
+    assert len(history) == 60
+    assert all(created < changed for created, changed in history.values())  # added as a draft, revised later
+    assert run_cli("check", root=tmp_path / "a").returncode == 0

@@ -361,6 +361,116 @@ def test_history_of_a_check_dates_files_by_the_times_the_check_read(with_git, kb
     assert dated_by_file == dt.datetime.fromtimestamp(result.file_times["entries/sources/post-b.yaml"], dt.timezone.utc)
 
 
+# -- dates kept between runs (kb-entry-dates.json in the git folder) ----------------------
+
+KEPT = Path(".git") / history_module.CACHE_FILE
+
+
+def fresh_history(root: Path) -> dict:
+    """The dates worked out from the whole log, as on a first run."""
+    (root / KEPT).unlink(missing_ok=True)
+    return entry_history(root)
+
+
+def edit_kept(root: Path, path: str, first: int, last: int) -> None:
+    kept = json.loads((root / KEPT).read_text(encoding="utf-8"))
+    kept["dates"][path] = [first, last]
+    (root / KEPT).write_text(json.dumps(kept), encoding="utf-8")
+
+
+def head(repo: Path) -> str:
+    return subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+
+
+def test_history_keeps_its_dates_with_the_commit_they_were_read_at(kb_repo):
+    first_run = entry_history(kb_repo)
+    kept = json.loads((kb_repo / KEPT).read_text(encoding="utf-8"))
+    assert kept["head"] == head(kb_repo)
+    assert kept["dates"]["entries/narratives/variant.yaml"] == [
+        int(utc(2020, 1, 1, 12).timestamp()), int(utc(2024, 3, 1, 3, 30).timestamp())]
+    # HEAD has not moved: the kept dates are the answer, without reading the log.
+    edit_kept(kb_repo, "entries/sources/report-a.yaml", 1_500_000_000, 1_500_000_000)
+    assert entry_history(kb_repo)["entries/sources/report-a.yaml"] == (utc(2017, 7, 14, 2, 40), utc(2017, 7, 14, 2, 40))
+    assert fresh_history(kb_repo) == first_run
+
+
+def test_history_after_new_commits_reads_only_those(kb_repo):
+    entry_history(kb_repo)
+    edit_kept(kb_repo, "entries/sources/report-a.yaml", 1_500_000_000, 1_500_000_000)  # marks the kept dates as read
+    touch_entry(kb_repo / "entries/actors/actor-one.yaml")
+    git(kb_repo, "commit", "-q", "-am", "later", date="2025-02-01T10:00:00+00:00")
+    history = entry_history(kb_repo)
+    assert history["entries/actors/actor-one.yaml"] == (utc(2020, 1, 1, 12), utc(2025, 2, 1, 10))
+    assert history["entries/sources/report-a.yaml"] == (utc(2017, 7, 14, 2, 40), utc(2017, 7, 14, 2, 40))
+    fresh = fresh_history(kb_repo)
+    assert fresh["entries/sources/report-a.yaml"] == (utc(2020, 1, 1, 12), utc(2020, 1, 1, 12))
+    assert {p: d for p, d in history.items() if p != "entries/sources/report-a.yaml"} == {
+        p: d for p, d in fresh.items() if p != "entries/sources/report-a.yaml"}
+
+
+def test_history_after_merging_a_branch_matches_a_first_run(kb_repo):
+    entry_history(kb_repo)
+    git(kb_repo, "checkout", "-q", "-b", "side", "HEAD~1")
+    touch_entry(kb_repo / "entries/sources/report-a.yaml")
+    git(kb_repo, "commit", "-q", "-am", "side", date="2019-05-05T05:00:00+00:00")  # older than the branch point
+    git(kb_repo, "checkout", "-q", "-")
+    git(kb_repo, "merge", "-q", "--no-ff", "-m", "merge", "side", date="2025-03-01T00:00:00+00:00")
+    history = entry_history(kb_repo)
+    assert history["entries/sources/report-a.yaml"] == (utc(2019, 5, 5, 5), utc(2020, 1, 1, 12))
+    assert history == fresh_history(kb_repo)
+
+
+def test_history_rewritten_since_the_kept_commit_is_read_again(kb_repo):
+    entry_history(kb_repo)
+    edit_kept(kb_repo, "entries/sources/report-a.yaml", 1_500_000_000, 1_500_000_000)
+    git(kb_repo, "commit", "-q", "--amend", "-m", "actor, reworded", date="2023-07-01T00:00:00+00:00")
+    history = entry_history(kb_repo)
+    assert history["entries/actors/actor-one.yaml"] == (utc(2020, 1, 1, 12), utc(2023, 7, 1))
+    assert history["entries/sources/report-a.yaml"] == (utc(2020, 1, 1, 12), utc(2020, 1, 1, 12))
+    assert json.loads((kb_repo / KEPT).read_text(encoding="utf-8"))["head"] == head(kb_repo)
+
+
+@pytest.mark.parametrize("spoilt", ["{not json", '{"format": 1}', '{"format": 1, "head": "x", "prefix": "",'
+                                    ' "folder": "entries", "dates": {"entries/a.yaml": 5}}', "[]"])
+def test_history_passes_over_spoilt_kept_dates(kb_repo, spoilt):
+    expected = entry_history(kb_repo)
+    (kb_repo / KEPT).write_text(spoilt, encoding="utf-8")
+    assert entry_history(kb_repo) == expected
+    assert json.loads((kb_repo / KEPT).read_text(encoding="utf-8"))["head"] == head(kb_repo)
+
+
+def test_history_of_a_knowledge_base_in_a_subfolder_of_its_repository(kb_repo, tmp_path):
+    outer = tmp_path / "outer"
+    git(tmp_path, "init", "-q", str(outer))
+    shutil.copytree(kb_repo / "entries", outer / "kb" / "entries")
+    (outer / "entries").mkdir()
+    (outer / "entries" / "elsewhere.yaml").write_text("id: elsewhere\n", encoding="utf-8")
+    git(outer, "add", ".")
+    git(outer, "commit", "-q", "-m", "all", date="2021-09-09T09:09:09+00:00")
+    history = entry_history(outer / "kb")
+    assert len(history) == 10 and "entries/elsewhere.yaml" not in history
+    assert history["entries/actors/actor-one.yaml"] == (utc(2021, 9, 9, 9, 9, 9), utc(2021, 9, 9, 9, 9, 9))
+    assert entry_history(outer)["entries/elsewhere.yaml"] == (utc(2021, 9, 9, 9, 9, 9), utc(2021, 9, 9, 9, 9, 9))
+    assert entry_history(outer / "kb") == history  # each root keeps its own dates: no mix-up
+
+
+def test_history_of_a_shallow_clone_keeps_nothing(kb_repo, tmp_path):
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{kb_repo}", str(clone))
+    history = entry_history(clone)
+    assert history["entries/narratives/variant.yaml"][0] == utc(2023, 6, 1)  # the oldest commit fetched
+    assert not (clone / KEPT).exists()
+
+
+def test_history_when_its_dates_cannot_be_kept(kb_repo):
+    expected = fresh_history(kb_repo)
+    (kb_repo / KEPT).unlink()
+    (kb_repo / KEPT).mkdir()  # in the way of the file, as a read-only folder would be
+    assert entry_history(kb_repo) == expected
+    assert (kb_repo / KEPT).is_dir()
+    assert not [p.name for p in (kb_repo / ".git").iterdir() if p.name.endswith(".tmp")]
+
+
 def test_feed_of_a_repository_lists_the_latest_changes_first(kb_repo, tmp_path):
     done = run_cli("export", "--out", str(tmp_path / "out"), root=kb_repo)
     assert done.returncode == 0, done.stdout + done.stderr
