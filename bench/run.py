@@ -3,7 +3,8 @@
 
     python bench/run.py                      N = 1,000 and 10,000 (about 5 minutes on 2 cores)
     python bench/run.py --sizes 1000         one size only (about 40 seconds)
-    python bench/run.py --no-site            engine and floors only, no MkDocs build
+    python bench/run.py --no-site            no MkDocs build or search
+    python bench/run.py --no-history         no git history, no entry dates from it
 
 For each N it generates a synthetic knowledge base (bench/generate.py) under
 bench/results/kb-N/ and measures, each in a fresh process so that peak
@@ -16,7 +17,10 @@ memory belongs to one phase (the timed phases take turns for --runs rounds,
 - the site: `mkdocs build` of the repository's mkdocs.yml with the generated
   entries (KB_ROOT), search index included (the hook runs Pagefind after
   the build), --site-runs times (2 by default; the fastest counts), its
-  size per page, and what a first search downloads.
+  size per page, and what a first search downloads;
+- entry dates from git (`pipeline.history_of`), after the generator has
+  given the entries a history: on a first run, on the next run and after
+  one more commit.
 
 Results go to bench/results/results.json and a summary table to stdout.
 Method and measured numbers: bench/README.md.

@@ -79,6 +79,8 @@ def git_dates(root: Path, folder: str) -> dict[str, Dates]:
 
 
 class Repository(NamedTuple):
+    """What the dates kept in a repository are checked against."""
+
     git_dir: str
     prefix: str  # where root is in the repository's tree: '' or 'sub/folder/'
     shallow: bool
@@ -100,10 +102,13 @@ def git_seconds(root: Path, folder: str) -> dict[str, tuple[int, int]]:
     kept = _read_kept(repository, folder)
     if kept is not None and kept[0] == repository.head:
         return kept[1]
-    if kept is not None and _git(root, "merge-base", "--is-ancestor", kept[0], "HEAD") is not None:
-        seconds = merge_seconds(kept[1], parse_log(_log(root, f"{kept[0]}..HEAD") or "", folder))
-    else:  # first run, or HEAD no longer descends from the kept commit (rebase, reset)
-        seconds = parse_log(_log(root, "HEAD") or "", folder)
+    # Without kept dates, or when HEAD no longer descends from their commit
+    # (a rebase, a reset), the whole log is read.
+    since = kept is not None and _git(root, "merge-base", "--is-ancestor", kept[0], "HEAD") is not None
+    output = _log(root, f"{kept[0]}..HEAD" if since else "HEAD")
+    if output is None:  # git failed: no dates this time, and none kept that would outlive the failure
+        return {}
+    seconds = merge_seconds(kept[1], parse_log(output, folder)) if since else parse_log(output, folder)
     if not repository.shallow:
         _keep(repository, folder, seconds)
     return seconds

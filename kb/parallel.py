@@ -329,9 +329,8 @@ class SharedFromTheBack:
                 self.failure = None if status == "done" else str(_failed(payload))
                 self._stop()
 
-    def _stop(self) -> int | None:
-        """Closes the pipe and waits for the child; returns its exit code."""
+    def _stop(self) -> None:
+        """Closes the pipe and waits for the child."""
         self._receiver.close()
         self._child.join()
-        exit_code, self._child = self._child.exitcode, None
-        return exit_code
+        self._child = None

@@ -451,7 +451,7 @@ def test_history_of_a_knowledge_base_in_a_subfolder_of_its_repository(kb_repo, t
     assert len(history) == 10 and "entries/elsewhere.yaml" not in history
     assert history["entries/actors/actor-one.yaml"] == (utc(2021, 9, 9, 9, 9, 9), utc(2021, 9, 9, 9, 9, 9))
     assert entry_history(outer)["entries/elsewhere.yaml"] == (utc(2021, 9, 9, 9, 9, 9), utc(2021, 9, 9, 9, 9, 9))
-    assert entry_history(outer / "kb") == history  # each root keeps its own dates: no mix-up
+    assert entry_history(outer / "kb") == history  # the dates kept for the other root are not taken for these
 
 
 def test_history_of_a_shallow_clone_keeps_nothing(kb_repo, tmp_path):
@@ -460,6 +460,20 @@ def test_history_of_a_shallow_clone_keeps_nothing(kb_repo, tmp_path):
     history = entry_history(clone)
     assert history["entries/narratives/variant.yaml"][0] == utc(2023, 6, 1)  # the oldest commit fetched
     assert not (clone / KEPT).exists()
+
+
+def test_history_when_git_log_fails_keeps_nothing(kb_repo, monkeypatch):
+    expected = entry_history(kb_repo)
+    kept_before = (kb_repo / KEPT).read_text(encoding="utf-8")
+    touch_entry(kb_repo / "entries/actors/actor-one.yaml")
+    git(kb_repo, "commit", "-q", "-am", "later", date="2025-02-01T10:00:00+00:00")
+    monkeypatch.setattr(history_module, "_log", lambda root, commits: None)  # as a git timeout would
+    without_git = entry_history(kb_repo)
+    assert all(created == changed for created, changed in without_git.values())  # file times
+    assert (kb_repo / KEPT).read_text(encoding="utf-8") == kept_before
+    monkeypatch.undo()
+    assert entry_history(kb_repo)["entries/actors/actor-one.yaml"] == (utc(2020, 1, 1, 12), utc(2025, 2, 1, 10))
+    assert entry_history(kb_repo)["entries/narratives/variant.yaml"] == expected["entries/narratives/variant.yaml"]
 
 
 def test_history_when_its_dates_cannot_be_kept(kb_repo):
