@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 import re
 
+import pytest
+
 from kb import text
 
 # Pieces that make or nearly make citations, links and definitions, and
@@ -35,3 +37,78 @@ def test_neutralise_gives_what_both_link_patterns_give():
 
     for value in random_texts(seed=12, count=30_000):
         assert text.neutralise(value) == neutralised_by_regex(value), repr(value)
+
+
+# Template code with every way of printing that our templates use, and some
+# they do not: constants, filters, loops with else, conditions, macros and
+# call blocks (which print into buffers), set blocks, autoescape blocks,
+# blocks of a template it extends, includes, and values that are None,
+# numbers, Markup and text with Markdown characters.
+COMPILER_TEMPLATES = {
+    "base.j2": "# {{ title }}\n{% block body %}{% endblock %}\nend {{ 1 + 1 }} {{ 'a*b' }} {{ none_value }}.\n",
+    "macros.j2": ("{% macro item(x) %}- {{ x }} ({{ x|length }}){% endmacro %}"
+                  "{% macro wrap() %}<{{ caller() }}>{% endmacro %}"),
+    "page.j2": (
+        '{% extends "base.j2" %}{% from "macros.j2" import item, wrap %}'
+        "{% block body %}{{ intro }} · **{{ number }}**{% if flag %} · {{ flag }}{% endif +%}\n"
+        "{% for x in items %}{{ item(x)|safe }} and {{ loop.index }}/{{ loop.length }}\n{% else %}none{% endfor %}\n"
+        "{% set block_text %}[{{ safe_text }}]({{ number }}){% endset %}{{ block_text|safe }}\n"
+        "{% autoescape true %}<{{ html }}> {{ safe_text }}{% endautoescape %}\n"
+        "{% call wrap() %}in {{ number }}{% endcall %}\n"
+        "{% include 'macros.j2' %}{{ '%s-%d'|format(intro, number) }}{{ items|join(', ') }}{{ mapping.key }}"
+        "{% endblock %}"
+    ),
+}
+
+
+def _render_with(code_generator_class, tmp_path):
+    import jinja2
+    from markupsafe import Markup
+    from kb.render import make_environment
+
+    for name, source in COMPILER_TEMPLATES.items():
+        (tmp_path / name).write_text(source, encoding="utf-8")
+    env = make_environment(tmp_path, bytecode_dir=str(tmp_path / f"compiled-{code_generator_class.__name__}"))
+    env.code_generator_class = code_generator_class
+    template = env.get_template("page.j2")
+    values = dict(title="A *title*", intro="<b>_x_</b>", number=7, flag="[link](x)", items=["a_b", "c"],
+                  safe_text=Markup("*kept*"), html="<&>", none_value=None, mapping={"key": "v"})
+    pieces = list(template.generate(**values))
+    with pytest.raises(jinja2.UndefinedError) as error:
+        template.render(**{k: v for k, v in values.items() if k != "intro"})
+    return "".join(pieces), len(pieces), str(error.value)
+
+
+def test_templates_compiled_by_ours_print_what_jinja_compiled_ones_print(tmp_path):
+    """_CodeGenerator leaves out str() and joins the pieces it yields: the text,
+    and the error for an undefined value, must be Jinja's own."""
+    import jinja2.compiler
+    from kb.render import _CodeGenerator, make_environment
+
+    ours, our_pieces, our_error = _render_with(_CodeGenerator, tmp_path)
+    jinjas, jinja_pieces, jinja_error = _render_with(jinja2.compiler.CodeGenerator, tmp_path)
+    assert ours == jinjas and our_error == jinja_error
+    assert "# A \\*title\\*" in ours and "<&lt;&>>" in ours  # the escapers ran, in the autoescape block too
+    assert our_pieces < jinja_pieces / 2  # and ours did join them
+    assert make_environment(tmp_path).code_generator_class is _CodeGenerator
+
+
+@pytest.mark.parametrize("root", ["fixture", "real"])
+def test_pages_compiled_by_ours_are_those_compiled_by_jinja(root, tmp_path):
+    import jinja2.compiler
+    from conftest import KB_FIXTURE
+    from kb import pipeline
+    from kb.render import Renderer, make_environment
+
+    result = pipeline.check(KB_FIXTURE if root == "fixture" else KB_FIXTURE.parents[2])
+    assert result.ok
+    graph = pipeline.graph_of(result)
+
+    def pages(code_generator_class):
+        env = make_environment(bytecode_dir=str(tmp_path / code_generator_class.__name__))
+        env.code_generator_class = code_generator_class
+        return Renderer(graph, result.schema, env=env).pages()
+
+    ours = pages(make_environment().code_generator_class)
+    assert ours == pages(jinja2.compiler.CodeGenerator)
+    assert len(ours) >= 18
