@@ -191,3 +191,62 @@ def test_direct_build_equals_the_constructor_on_entries():
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert _built(text, direct=True) == _built(text, direct=False), path
+
+
+# -- composing: the resolver and the checks of decode --------------------------
+
+class _PyYAMLLoader(CParser, yaml.resolver.Resolver):
+    """libyaml's composer with PyYAML's own resolver, path tracking and all."""
+
+
+def _tags(text: str, loader_class) -> list | None:
+    parser = loader_class(text)
+    try:
+        root = parser.get_single_node()
+    except yaml.YAMLError:
+        return None
+    finally:
+        parser.dispose()
+    tags, stack = [], [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        tags.append((node.start_mark.line, node.tag, node.value if isinstance(node, yaml.ScalarNode) else None))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(child for pair in node.value for child in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return tags
+
+
+def test_our_resolver_tags_nodes_as_pyyaml_does_but_for_dates():
+    """Our resolver skips the path tracking (built-in calls that do nothing)
+    and the timestamp resolver: dates stay text, checked later."""
+    from conftest import ROOT
+
+    texts = list(plain_documents(seed=8, count=5_000)) + list(random_documents(seed=9, count=5_000))
+    texts += ["date: 2021-01-01\nwhen: 2021-01-01 10:00:00\nn: [1, 1.5, true, ~, '1', x]\n"]
+    texts += [path.read_text(encoding="utf-8") for path in sorted((ROOT / "entries").glob("*/*.yaml"))]
+    composed = 0
+    for text in texts:
+        ours, pyyamls = _tags(text, loader._Loader), _tags(text, _PyYAMLLoader)
+        expected = pyyamls and [(line, "tag:yaml.org,2002:str" if tag == "tag:yaml.org,2002:timestamp" else tag, value)
+                                for line, tag, value in pyyamls]
+        assert ours == expected, repr(text)
+        composed += bool(ours)
+    assert composed > 1000
+    assert not loader._Loader.yaml_path_resolvers
+
+
+def test_quick_checks_of_decode_find_what_the_plain_checks_find():
+    def plain_checks(text: str):
+        control = loader._CONTROL.search(text)
+        return (control and control.start(),
+                not text.strip() or all(line.lstrip().startswith("#") or not line.strip() for line in text.split("\n")))
+
+    rng = random.Random(10)
+    pieces = ["a: b", "# c", " ", "\t", "\n", "\n\n", "#", " #", "x", "\u00a0", "\u3000", "é", "\x7f", "\x00", "\x1f",
+              "\x85", "\u2028", "\x0b", "\r", "\ufffe", "~", "\x9f", "\xa0#"]
+    for _ in range(30_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        control = loader._refused_character(text.encode("utf-8"), text)
+        assert (control and control.start(), not loader._CONTENT_LINE.search(text)) == plain_checks(text), repr(text)
