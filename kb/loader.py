@@ -130,20 +130,27 @@ def _line(node) -> int:
 def _fill_map(data: LineDict, node, build, duplicates: list) -> None:
     key_lines = data.key_lines
     for key_node, value_node in node.value:
-        key = key_node.value if key_node.tag == _STR_TAG else build(key_node)
-        if not isinstance(key, (str, int, float, bool)) and key is not None:
-            raise LoadProblem(_line(key_node), "E006", "a mapping key must be plain text")
+        if key_node.tag == _STR_TAG:
+            key = key_node.value
+        else:
+            key = build(key_node)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                raise LoadProblem(_line(key_node), "E006", "a mapping key must be plain text")
         if key in data:
             duplicates.append(LoadProblem(
                 _line(key_node), "E003",
                 f"duplicate key '{key}' (first at line {key_lines[key]}); "
                 "YAML would silently keep only the last value"))
             continue
-        data[key] = value_node.value if value_node.tag == _STR_TAG else build(value_node)
+        if value_node.tag == _STR_TAG:
+            data[key] = value_node.value
+            # (Only a scalar has a style; an explicit !!str may tag a collection.)
+            if getattr(value_node, "style", None) == "|":
+                # A literal block's text starts on the line after its indicator.
+                data.block_starts[key] = _line(value_node) + 1
+        else:
+            data[key] = build(value_node)
         key_lines[key] = key_node.start_mark.line + 1
-        if getattr(value_node, "style", None) == "|":
-            # A literal block's text starts on the line after its indicator.
-            data.block_starts[key] = _line(value_node) + 1
 
 
 def _fill_seq(data: LineList, node, build) -> None:
