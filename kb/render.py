@@ -15,7 +15,6 @@ from typing import Callable, NamedTuple
 
 import jinja2
 import jinja2.compiler
-import jinja2.nodes
 from markupsafe import Markup
 
 from .dates import PartialDate, parse_date
@@ -67,21 +66,12 @@ class _MarkdownEscaper:
 
 
 class _CodeGenerator(jinja2.compiler.CodeGenerator):
-    """Compiles templates as Jinja does, printing values with less Python.
-
-    A page prints some 90 values and yields some 180 pieces of text, and each
-    piece passes through the generators of the page's template and of the
-    template it extends. Two things are left out of what Jinja writes:
-
-    - the str() around each printed value: finalize (_MarkdownEscaper)
-      returns text already;
-    - a yield for each piece: the pieces between two template tags (text
-      and printed values) are joined and yielded as one.
+    """Compiles templates as Jinja does, but prints a value as finalize
+    (_MarkdownEscaper) returns it, without the str() Jinja wraps around it:
+    finalize returns text already, and a build prints some 900,000 values.
 
     The pages are the same text either way (tests compare both compilers).
-    Only the output of template code that yields goes this way; output into
-    a buffer (macros, {% set %} blocks) and output that depends on
-    autoescaping is compiled as Jinja compiles it.
+    Output that depends on autoescaping is compiled as Jinja compiles it.
     """
 
     def _prints_text(self, frame, finalize) -> bool:
@@ -98,45 +88,6 @@ class _CodeGenerator(jinja2.compiler.CodeGenerator):
             self.write(")")
         else:
             super()._output_child_post(node, frame, finalize)
-
-    def visit_Output(self, node: jinja2.nodes.Output, frame) -> None:
-        if frame.buffer is not None or frame.require_output_check:
-            return super().visit_Output(node, frame)
-        finalize = self._make_finalize()
-        pieces = self._output_pieces(node, frame, finalize)
-        if len(pieces) < 2:
-            return super().visit_Output(node, frame)
-        self.writeline('yield "".join((')
-        self.indent()
-        for piece in pieces:
-            if isinstance(piece, list):
-                self.writeline(self._output_const_repr(piece) + ",")
-            else:
-                self.newline(piece)
-                self._output_child_pre(piece, frame, finalize)
-                self.visit(piece, frame)
-                self._output_child_post(piece, frame, finalize)
-                self.write(",")
-        self.outdent()
-        self.writeline("))")
-
-    def _output_pieces(self, node: jinja2.nodes.Output, frame, finalize) -> list:
-        """The node's children as Jinja's visit_Output groups them: runs of
-        constant text as lists, and the expressions evaluated when rendering."""
-        pieces: list = []
-        for child in node.nodes:
-            try:
-                if not (finalize.const or isinstance(child, jinja2.nodes.TemplateData)):
-                    raise jinja2.nodes.Impossible()
-                const = self._output_child_to_const(child, frame, finalize)
-            except Exception:  # as Jinja's: not constant, or an error better raised when rendering
-                pieces.append(child)
-                continue
-            if pieces and isinstance(pieces[-1], list):
-                pieces[-1].append(const)
-            else:
-                pieces.append([const])
-        return pieces
 
 
 class _Environment(jinja2.Environment):
@@ -186,9 +137,10 @@ class _BytecodeCache(jinja2.FileSystemBytecodeCache):
             pass
 
 
-# Compiled by _CodeGenerator: named apart from what Jinja's own compiler,
-# or an earlier version of ours, wrote for the same template source.
-_BYTECODE_PATTERN = "__jinja2_kb1_%s.cache"
+# Compiled by _CodeGenerator: named apart from what Jinja's own compiler
+# wrote for the same template source. (A change to _CodeGenerator changes
+# the number, as Jinja only compares the template source.)
+_BYTECODE_PATTERN = "__jinja2_kb2_%s.cache"
 
 
 def _bytecode_cache(directory: str | None = None) -> jinja2.BytecodeCache | None:
