@@ -103,8 +103,8 @@ _IMPLICIT_RESOLVERS = _Resolver.yaml_implicit_resolvers = {
 
 # There are no path resolvers either, but libyaml's composer calls
 # descend_resolver(node, index) and ascend_resolver() around every node to
-# track them: as Python methods that only return, they took a twelfth of the
-# time of composing. These calls to built-in functions do nothing instead.
+# track them: as Python methods that only return, they were 9 % of the
+# instructions of composing. These calls to built-in functions do nothing.
 _NO_PATH_RESOLVERS: dict = {}
 
 
