@@ -141,9 +141,9 @@ def parse_log(output: str, folder: str) -> dict[str, tuple[int, int]]:
         when = int(stamp)
         for name in names:
             if name.startswith(below):
-                # The log runs newest first, so the first time seen is the last change.
-                first, last = seconds.get(name, (when, when))
-                seconds[name] = (min(first, when), max(last, when))
+                # Commit times need not follow the log's order (a rebase keeps
+                # the old ones), hence the earliest and latest, not the first seen.
+                seconds[name] = _spanning(seconds.get(name), when, when)
     return seconds
 
 
@@ -151,12 +151,13 @@ def merge_seconds(older: dict[str, tuple[int, int]], newer: dict[str, tuple[int,
     """The dates of two sets of commits together."""
     merged = dict(older)
     for path, (first, last) in newer.items():
-        if path in merged:
-            kept_first, kept_last = merged[path]
-            merged[path] = (min(first, kept_first), max(last, kept_last))
-        else:
-            merged[path] = (first, last)
+        merged[path] = _spanning(merged.get(path), first, last)
     return merged
+
+
+def _spanning(span: tuple[int, int] | None, first: int, last: int) -> tuple[int, int]:
+    """(first, last), widened to take in span if there is one."""
+    return (first, last) if span is None else (min(span[0], first), max(span[1], last))
 
 
 def _kept_path(repository: Repository) -> str:

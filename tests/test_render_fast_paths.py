@@ -97,11 +97,11 @@ def test_templates_compiled_by_ours_print_what_jinja_compiled_ones_print(tmp_pat
 @pytest.mark.parametrize("root", ["fixture", "real"])
 def test_pages_compiled_by_ours_are_those_compiled_by_jinja(root, tmp_path):
     import jinja2.compiler
-    from conftest import KB_FIXTURE
+    from conftest import KB_FIXTURE, ROOT
     from kb import pipeline
     from kb.render import Renderer, make_environment
 
-    result = pipeline.check(KB_FIXTURE if root == "fixture" else KB_FIXTURE.parents[2])
+    result = pipeline.check(KB_FIXTURE if root == "fixture" else ROOT)
     assert result.ok
     graph = pipeline.graph_of(result)
 
