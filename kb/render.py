@@ -39,6 +39,12 @@ ACTOR_TYPE_LABELS = {
 
 _NOTHING = Markup("")
 
+# Markup(text) for a str: the value markupsafe's constructor gives, made by
+# str's own constructor, which is C. Pages make some 140,000 (escaped values,
+# links, citation markers), and the Python-level checks markupsafe's
+# constructor makes for other types took as long as the rest of it.
+_as_markup = partial(str.__new__, Markup)
+
 
 def _markdown_escaper() -> Callable[[object], Markup]:
     """The environment's finalize: escapes each printed value for Markdown.
@@ -58,7 +64,7 @@ def _markdown_escaper() -> Callable[[object], Markup]:
         if type(value) is str or type(value) is int:
             escaped = known(value)
             if escaped is None:
-                escaped = escaped_values[value] = Markup(escape_inline(value))
+                escaped = escaped_values[value] = _as_markup(escape_inline(value))
             return escaped
         if isinstance(value, Markup):
             return value
@@ -231,16 +237,16 @@ class Citations:
     numbers: dict = field(default_factory=dict)
 
     def cite_value(self, value) -> Markup:
-        return Markup(self._value_marker(value))
+        return _as_markup(self._value_marker(value))
 
     def cite_all(self, values) -> Markup:
-        return Markup("".join([self._value_marker(v) for v in values or []]))
+        return _as_markup("".join([self._value_marker(v) for v in values or []]))
 
     def text(self, value: str | None) -> Markup:
         if not value:
             return Markup("")
         safe = neutralise(value.strip())
-        return Markup(CITATION.sub(lambda m: self._marker(m.group(1), m.group(2) and m.group(2).strip()), safe))
+        return _as_markup(CITATION.sub(lambda m: self._marker(m.group(1), m.group(2) and m.group(2).strip()), safe))
 
     # A build numbers tens of thousands of citations: the markers are built as
     # plain text and made Markup once per value, not once per citation
@@ -273,13 +279,13 @@ class Citations:
 
 
 def url_of(entry: Entry, root: str = "") -> Markup:
-    return Markup(f"{root}{entry.kind.folder}/{entry.id}.md")
+    return _as_markup(f"{root}{entry.kind.folder}/{entry.id}.md")
 
 
 def link_to(entry: Entry, root: str) -> Link:
-    title = Markup(escape_inline(entry.title))
+    title = _as_markup(escape_inline(entry.title))
     url = url_of(entry, root)
-    return Link(title=title, url=url, markdown=Markup(f"[{title}]({url})"))
+    return Link(title=title, url=url, markdown=_as_markup(f"[{title}]({url})"))
 
 
 def description_of(entry: Entry) -> str:
