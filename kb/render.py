@@ -6,6 +6,7 @@ Markdown this module produced itself (links, neutralised text fields).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import pickle
 from dataclasses import dataclass, field
@@ -147,16 +148,23 @@ class _BytecodeCache(jinja2.FileSystemBytecodeCache):
             pass
 
 
-# Compiled by _CodeGenerator: named apart from what Jinja's own compiler
-# wrote for the same template source. (A change to _CodeGenerator changes
-# the number, as Jinja only compares the template source.)
-_BYTECODE_PATTERN = "__jinja2_kb2_%s.cache"
+def _bytecode_pattern() -> str:
+    """The file names of compiled templates, after this module's own text.
+
+    Jinja finds a compiled template by its source alone, but the code also
+    depends on _CodeGenerator and on how each filter is called (a filter
+    taking the evaluation context is passed it by the compiled code), both
+    defined here: after any change to this module, templates compiled
+    before it are never loaded.
+    """
+    module = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    return f"__jinja2_kb_{module}_%s.cache"
 
 
 def _bytecode_cache(directory: str | None = None) -> jinja2.BytecodeCache | None:
     try:
-        return _BytecodeCache(directory, _BYTECODE_PATTERN)
-    except (OSError, RuntimeError):  # no temporary folder that only this user can write
+        return _BytecodeCache(directory, _bytecode_pattern())
+    except (OSError, RuntimeError):  # this module unreadable, or no temporary folder that only this user can write
         return None
 
 
@@ -183,7 +191,7 @@ def make_environment(templates: Path = TEMPLATES, bytecode_dir: str | None = Non
         cache_size=-1,
         bytecode_cache=_bytecode_cache(bytecode_dir),
     )
-    env.policies["json.dumps_function"] = _json_dumps
+    env.filters["tojson"] = _tojson
     # Jinja copies its globals (range, dict, lipsum, cycler, joiner,
     # namespace) into the context of every page it renders; our templates
     # use none of them, and without them that copy is empty.
@@ -191,19 +199,25 @@ def make_environment(templates: Path = TEMPLATES, bytecode_dir: str | None = Non
     return env
 
 
-# What tojson's json.dumps(value, sort_keys=True) uses, made once.
+# What Jinja's tojson writes with its default policies: json.dumps(value,
+# sort_keys=True), made once rather than for every value.
 _SORTED_JSON = json.JSONEncoder(sort_keys=True)
+# The characters Jinja's tojson writes as Unicode escapes, so that its output
+# is safe in HTML (and in the front matter, which the theme copies there).
+_HTML_UNSAFE_IN_JSON = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"))
 
 
-def _json_dumps(value, **options) -> str:
-    """json.dumps for the tojson filter, without a new encoder for every value.
+def _tojson(value, indent: int | None = None) -> Markup:
+    """The tojson filter: the text Jinja's own gives (tests compare the two).
 
-    json.dumps builds an encoder on each call with options other than its
-    defaults, and Jinja's are not (sort_keys); tojson prints four values a page.
+    Jinja's reads the environment's JSON policies and builds json.dumps's
+    options for each value it writes, and wraps the result with markupsafe's
+    constructor; pages print some 35,000 values with it in a large build.
     """
-    if options == {"sort_keys": True}:
-        return _SORTED_JSON.encode(value)
-    return json.dumps(value, **options)
+    text = _SORTED_JSON.encode(value) if indent is None else json.dumps(value, sort_keys=True, indent=indent)
+    for unsafe, escape in _HTML_UNSAFE_IN_JSON:
+        text = text.replace(unsafe, escape)
+    return _as_markup(text)
 
 
 @dataclass(frozen=True)

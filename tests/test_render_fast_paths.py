@@ -113,3 +113,48 @@ def test_pages_compiled_by_ours_are_those_compiled_by_jinja(root, tmp_path):
     ours = pages(make_environment().code_generator_class)
     assert ours == pages(jinja2.compiler.CodeGenerator)
     assert len(ours) >= 18
+
+
+# Values the front matter prints with tojson (titles, descriptions, topics,
+# ClaimReview data), with every character Jinja's filter escapes for HTML.
+TOJSON_VALUES = ["A <b>title</b> & 'quotes' \"too\"", "Путин: «Казахстан» — “x”", "",
+                 {"b": [1, 2.5, None, True], "a": {"<": "&"}}, ["x", {"z": 1, "y": "'"}], 3, None]
+
+
+@pytest.mark.parametrize("value", TOJSON_VALUES)
+@pytest.mark.parametrize("indent", [None, 2])
+def test_tojson_prints_what_jinjas_own_filter_prints(value, indent, tmp_path):
+    import jinja2
+    from kb.render import make_environment
+
+    source = "{{ value|tojson }}" if indent is None else "{{ value|tojson(indent=2) }}"
+    ours = make_environment(tmp_path, bytecode_dir=str(tmp_path / "compiled")).from_string(source)
+    jinjas = jinja2.Environment(finalize=str).from_string(source)
+    assert ours.render(value=value) == jinjas.render(value=value)
+    assert "<" not in ours.render(value=TOJSON_VALUES[0])
+
+
+def test_templates_compiled_by_another_version_of_the_renderer_are_not_loaded(tmp_path, monkeypatch):
+    """Compiled code depends on kb/render.py (its code generator, and how each
+    filter is called), which Jinja's cache does not look at: templates
+    compiled before a change to that module must be compiled again."""
+    from kb import render
+
+    templates, compiled = tmp_path / "templates", tmp_path / "compiled"
+    compiled.mkdir()
+    templates.mkdir()
+    (templates / "page.j2").write_text("{{ value|tojson }}", encoding="utf-8")
+
+    def render_page() -> str:
+        return render.make_environment(templates, bytecode_dir=str(compiled)).get_template("page.j2").render(value="x")
+
+    assert render_page() == '"x"'
+    first = sorted(path.name for path in compiled.iterdir())
+    assert len(first) == 1
+    assert render_page() == '"x"' and sorted(path.name for path in compiled.iterdir()) == first  # loaded, not compiled again
+
+    changed = tmp_path / "render.py"
+    changed.write_bytes(render.Path(render.__file__).read_bytes() + b"\n# changed\n")
+    monkeypatch.setattr(render, "__file__", str(changed))
+    assert render_page() == '"x"'
+    assert len(list(compiled.iterdir())) == 2  # compiled again, under another name
