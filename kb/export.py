@@ -18,7 +18,6 @@ from typing import Callable
 from .dates import parse_date
 from .history import Dates
 from .link import Graph
-from .loader import LineDict, LineList
 from .model import Entry
 from .schema import Field, Schema
 from .site import Site
@@ -57,16 +56,16 @@ def field_value(field: Field, value):
         return None
     if field.type == "date":
         return parse_date(value).iso()
-    if field.type == "list" and isinstance(value, LineList):
+    if field.type == "list" and isinstance(value, list):
         return [field_value(field.items, item) for item in value]
-    if field.type == "object" and isinstance(value, LineDict):
+    if field.type == "object" and isinstance(value, dict):
         return mapping_value(field.fields, value)
-    if field.type == "cite" and isinstance(value, LineDict):
+    if field.type == "cite" and isinstance(value, dict):
         return {k: v for k, v in value.items() if v is not None}
     return value
 
 
-def mapping_value(fields, data: LineDict) -> dict:
+def mapping_value(fields, data: dict) -> dict:
     values = {f.name: field_value(f, data.get(f.name)) for f in fields}
     return {name: value for name, value in values.items() if value is not None}
 
@@ -83,7 +82,7 @@ def relationships_of(entry: Entry) -> list[Relationship]:
     return list({rel.row(): rel for rel in found}.values())
 
 
-def _walk(entry: Entry, fields, data: LineDict, prefix: str):
+def _walk(entry: Entry, fields, data: dict, prefix: str):
     role = data.get("role") if isinstance(data.get("role"), str) else ""
     for field in fields:
         value = data.get(field.name)
@@ -92,15 +91,15 @@ def _walk(entry: Entry, fields, data: LineDict, prefix: str):
 
 
 def _references(entry: Entry, field: Field, value, relation: str, role: str):
-    if field.type == "list" and isinstance(value, LineList):
+    if field.type == "list" and isinstance(value, list):
         for item in value:
             yield from _references(entry, field.items, item, relation, role)
-    elif field.type == "object" and isinstance(value, LineDict):
+    elif field.type == "object" and isinstance(value, dict):
         yield from _walk(entry, field.fields, value, relation + ".")
     elif field.type == "ref":
         yield Relationship(entry, relation, field.to, value, role)
     elif field.type == "cite":
-        source, locator = (value.get("source"), value.get("locator")) if isinstance(value, LineDict) else (value, None)
+        source, locator = (value.get("source"), value.get("locator")) if isinstance(value, dict) else (value, None)
         yield Relationship(entry, relation, "source", source, role, (locator or "").strip())
     elif field.type == "text" and isinstance(value, str):
         for _offset, source, locator in find_citations(value):

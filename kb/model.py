@@ -18,7 +18,13 @@ class Entry:
 
     kind: Kind
     path: str  # as shown to users: entries/<folder>/<id>.yaml
-    data: LineDict
+    # The values: dicts, lists and text. Where they were read, the dicts and
+    # lists are LineDict and LineList, which know their lines; entries the
+    # check's second process read arrive as plain ones (see pipeline.check).
+    data: dict
+    # The line of each top-level field: all that the checks across entries
+    # need of the lines. By default, the data's own.
+    lines: dict[str, int] | None = None
 
     @cached_property
     def id(self) -> str:
@@ -45,6 +51,12 @@ class Entry:
         # some 300,000 times in a large build, and a method in between
         # would double the cost of each read.
         self.get = self.data.get
+        if self.lines is None:
+            self.lines = getattr(self.data, "key_lines", {})
+
+    def line_of(self, key: str) -> int:
+        """The line of a top-level field (1 if unknown)."""
+        return self.lines.get(key, 1)
 
     def __getitem__(self, key):
         return self.data[key]

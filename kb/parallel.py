@@ -14,15 +14,18 @@ child do items from the back until the two meet.
 """
 from __future__ import annotations
 
+import copyreg
 import functools
 import gc
+import io
 import multiprocessing
 import os
+import pickle
 import sys
 import threading
 import traceback
 from contextlib import contextmanager
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, Mapping, Sequence, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -42,7 +45,8 @@ def can_fork() -> bool:
             and len(os.sched_getaffinity(0)) > 1)
 
 
-def map_items(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+def map_items(function: Callable[[Item], Result], items: Sequence[Item],
+              travel: Mapping[type, Callable] | None = None) -> list[Result]:
     """[function(item) for item in items], shared with a child process when worth it.
 
     This process and the child take chunks of items in turn until none is
@@ -50,11 +54,15 @@ def map_items(function: Callable[[Item], Result], items: Sequence[Item]) -> list
     finish together, whatever the mix. The child takes chunks from the
     front, this process from the back. Results must be picklable; an error
     in the child is raised here as a RuntimeError carrying its traceback.
+
+    travel says how values of some types are pickled on their way from the
+    child ({type: reduce function}, as in copyreg): results the child worked
+    out arrive in that form, the others as function returned them.
     """
     with gc_paused():
         if len(items) < MINIMUM_ITEMS or not can_fork():
             return [function(item) for item in items]
-        return _map_shared(function, items)
+        return _map_shared(function, items, travel or {})
 
 
 @contextmanager
@@ -93,14 +101,14 @@ def _promote_young_objects():
         gc.unfreeze()
 
 
-def _map_shared(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+def _map_shared(function: Callable[[Item], Result], items: Sequence[Item], travel: Mapping[type, Callable]) -> list[Result]:
     chunks = [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
     context = multiprocessing.get_context("fork")
     # [first, end): the chunks nobody has taken yet
     untaken = context.Array("l", [0, len(chunks)])
     results: list = [None] * len(chunks)
     receiver, child = _start_child(context, _run_child, lambda index: [function(item) for item in chunks[index]],
-                                   untaken, False)
+                                   untaken, False, travel)
     try:
         child_working = True
         # This process takes chunks from the back. The first ones may hold
@@ -242,20 +250,30 @@ def _run_in_background(function: Callable[[], Result], sender) -> None:
     sender.close()
 
 
-def _run_child(work: Callable[[int], object], untaken, from_back: bool, sender) -> None:
-    """Sends ("ok", index, work(index)) for each index it takes, then "done",
-    or "error" with the traceback."""
+def _run_child(work: Callable[[int], object], untaken, from_back: bool, travel: Mapping[type, Callable],
+               sender) -> None:
+    """Sends ("ok", index, work(index)) for each index it takes, pickled as
+    travel says, then "done", or "error" with the traceback."""
     # Objects inherited from the parent are never garbage here: freezing them
     # keeps collections from walking (and copying) the parent's whole heap.
     gc.freeze()
+    dispatch_table = {**copyreg.dispatch_table, **travel}
     try:
         while (index := _take(untaken, from_back)) is not None:
-            sender.send(("ok", index, work(index)))
+            sender.send_bytes(_pickled(("ok", index, work(index)), dispatch_table))
         reply = ("done", None, None)
     except BaseException:  # reported to the parent
         reply = ("error", None, traceback.format_exc())
     sender.send(reply)
     sender.close()
+
+
+def _pickled(message, dispatch_table: dict) -> memoryview:
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = dispatch_table
+    pickler.dump(message)
+    return buffer.getbuffer()
 
 
 class SharedFromTheBack:
@@ -287,7 +305,7 @@ class SharedFromTheBack:
             # [first, end): the items neither process has taken yet
             self._untaken = context.Array("l", [0, len(items)])
             self._receiver, self._child = _start_child(context, _run_child, lambda index: function(items[index]),
-                                                       self._untaken, True)
+                                                       self._untaken, True, {})
 
     def claim(self, index: int) -> Result | None:
         """The child's result for item `index`, or None if it is this process's to do."""

@@ -16,7 +16,8 @@ from .history import entry_history
 from .site import Site, write_changed
 from .render import Renderer
 from .schema import Kind, Schema, load_schema
-from .validate import EntryChecker, check_collection, check_entry
+from .loader import LineDict, LineList
+from .validate import EntryChecker, Reference, check_collection, check_entry
 
 
 @dataclass
@@ -50,12 +51,12 @@ def check(root: Path, schema: Schema | None = None, today: dt.date | None = None
     checker = EntryChecker(schema, today or dt.date.today())
     # Each file is read and checked on its own, so large sets use both cores;
     # only the checks across entries need them all.
-    checked = parallel.map_items(partial(_load_and_check, checker), files)
+    checked = parallel.map_items(partial(_load_and_check, checker), files, travel=_CHECKED_VALUES_TRAVEL)
     entries, references, file_times = [], {}, {}
-    for (_path, shown, kind), (data, found, entry_references, modified) in zip(files, checked):
+    for (_path, shown, kind), (data, lines, found, entry_references, modified) in zip(files, checked):
         diagnostics += found
         if data is not None:
-            entries.append(Entry(kind=kind, path=shown, data=data))
+            entries.append(Entry(kind=kind, path=shown, data=data, lines=lines))
             references[shown] = entry_references
             file_times[shown] = modified
     diagnostics += check_collection(entries, references)
@@ -63,17 +64,37 @@ def check(root: Path, schema: Schema | None = None, today: dt.date | None = None
 
 
 def _load_and_check(checker: EntryChecker, file: tuple[str, str, Kind]):
-    """(data or None, diagnostics, references, modification time) of one entry
-    file, all picklable.
+    """(data or None, lines of its top-level fields, diagnostics, references,
+    modification time) of one entry file, all picklable.
 
     The data goes without its Entry, whose kind the parent process has.
     """
     path, shown, kind = file
     entry, diagnostics, modified = load_entry(path, shown, kind)
     if entry is None:
-        return None, diagnostics, [], modified
+        return None, None, diagnostics, [], modified
     found, references = check_entry(checker, entry)
-    return entry.data, diagnostics + found, references, modified
+    return entry.data, entry.lines, diagnostics + found, references, modified
+
+
+# How checked entries travel from the check's second process (a third of
+# the check's work at 10,000 entries went into pickling and unpickling them):
+# their dicts and lists as plain ones, since after the check only the lines
+# of top-level fields are read, and those travel on their own; references
+# made by tuple's own constructor rather than NamedTuple's, which is Python.
+def _as_plain_dict(value: LineDict):
+    return dict, (dict(value),)
+
+
+def _as_plain_list(value: LineList):
+    return list, (list(value),)
+
+
+def _as_tuple_made(value: Reference):
+    return tuple.__new__, (type(value), tuple(value))
+
+
+_CHECKED_VALUES_TRAVEL = {LineDict: _as_plain_dict, LineList: _as_plain_list, Reference: _as_tuple_made}
 
 
 def history_of(result: CheckResult) -> dict:

@@ -348,7 +348,7 @@ def _unique_ids(entry: Entry, by_id: dict):
             continue
         if value.lower() in by_id and by_id[value.lower()] is not entry:
             other = by_id[value.lower()]
-            yield entry.data.line_of(field), "E108", f"id '{value}' is already used by {other.path}"
+            yield entry.line_of(field), "E108", f"id '{value}' is already used by {other.path}"
         else:
             by_id[value.lower()] = entry
 
@@ -384,6 +384,6 @@ def _parent_cycles(entries, by_id):
             if current.id in seen:
                 if current is entry:
                     chain = " -> ".join(seen + [entry.id])
-                    yield Diagnostic(entry.path, entry.data.line_of("parent"), "E203", f"parent narratives form a cycle: {chain}")
+                    yield Diagnostic(entry.path, entry.line_of("parent"), "E203", f"parent narratives form a cycle: {chain}")
                 break
             seen.append(current.id)

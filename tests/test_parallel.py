@@ -18,6 +18,7 @@ import pytest
 from conftest import ABOVE_THRESHOLD, ROOT
 from kb import parallel, pipeline
 from kb.schema import load_schema
+from kb.validate import Reference
 
 SCHEMA = load_schema()
 TODAY = dt.date(2025, 6, 1)
@@ -54,6 +55,26 @@ def test_the_child_works_from_the_front_and_this_process_from_the_back(forkable)
     assert child != os.getpid() and workers[-1] == os.getpid()
     switch = workers.index(os.getpid())
     assert workers[:switch] == [child] * switch and workers[switch:] == [os.getpid()] * (len(workers) - switch)
+
+
+class _Boxed(list):
+    """A list that travels from the child as a plain one (see _BOXED_TRAVEL)."""
+
+
+_BOXED_TRAVEL = {_Boxed: lambda boxed: (list, (list(boxed),))}
+
+
+def _boxed_with_pid(number: int) -> _Boxed:
+    time.sleep(0.001)  # so that the child gets chunks too
+    return _Boxed([number, os.getpid()])
+
+
+def test_results_from_the_child_travel_as_asked_and_the_others_as_they_are(forkable):
+    results = parallel.map_items(_boxed_with_pid, list(range(ABOVE_THRESHOLD)), travel=_BOXED_TRAVEL)
+    assert [result[0] for result in results] == list(range(ABOVE_THRESHOLD))
+    made_here = {type(result) for result in results if result[1] == os.getpid()}
+    made_by_child = {type(result) for result in results if result[1] != os.getpid()}
+    assert made_here == {_Boxed} and made_by_child == {list}
 
 
 def test_map_items_below_the_threshold_stays_in_this_process():
@@ -237,8 +258,15 @@ def test_generate_links_and_renders_with_the_cycle_collector_paused(monkeypatch)
 
 
 def _check_and_generate(root: Path):
+    from kb import export
+    from kb.site import Site
+
     result = pipeline.check(root, SCHEMA, today=TODAY)
-    pages = pipeline.generate(result, SCHEMA, history={})[1] if result.ok else {}
+    if not result.ok:
+        return result, {}
+    graph, pages = pipeline.generate(result, SCHEMA, history={})
+    # The open data files read the entries' values as the pages do.
+    pages.update(export.export_files(graph, SCHEMA, pipeline.history_of(result), Site()))
     return result, pages
 
 
@@ -248,8 +276,9 @@ def _same_results(first, second):
     assert [(e.path, e.kind.name) for e in result_a.entries] == [(e.path, e.kind.name) for e in result_b.entries]
     for entry_a, entry_b in zip(result_a.entries, result_b.entries):
         assert entry_a.data == entry_b.data
-        assert entry_a.data.key_lines == entry_b.data.key_lines
+        assert entry_a.lines == entry_b.lines and entry_a.lines
     assert result_a.references == result_b.references
+    assert {type(ref) for refs in result_a.references.values() for ref in refs} == {Reference}
     assert list(pages_a) == list(pages_b)
     assert pages_a == pages_b
 
