@@ -269,6 +269,7 @@ def _run_child(work: Callable[[int], object], untaken, from_back: bool, travel: 
 
 
 def _pickled(message, dispatch_table: dict) -> memoryview:
+    """The message pickled with the reduce functions of dispatch_table."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = dispatch_table
