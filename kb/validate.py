@@ -248,7 +248,7 @@ class EntryChecker:
         value = entry.data.get("id")
         stem = entry.file_id
         if isinstance(value, str) and value != stem:
-            yield entry.data.line_of("id"), "E107", f"id '{value}' does not match the file name '{stem}.yaml'"
+            yield entry.line_of("id"), "E107", f"id '{value}' does not match the file name '{stem}.yaml'"
         elif slug_problem(stem) and not isinstance(value, str):
             yield 1, "E106", f"file name '{stem}.yaml': {slug_problem(stem)}"
 
@@ -260,7 +260,7 @@ class EntryChecker:
         except (KeyError, ValueError):
             return
         if end.latest < start.earliest:
-            yield entry.data.line_of("end_date"), "E303", f"end_date {end.iso()} is before date {start.iso()}"
+            yield entry.line_of("end_date"), "E303", f"end_date {end.iso()} is before date {start.iso()}"
 
 
 # Field type -> EntryChecker method checking a value of that type.
