@@ -71,29 +71,29 @@ def command_new(args) -> int:
 
 
 def command_export(args) -> int:
-    from kb import export
+    from kb import opendata
     from kb.site import Site, write_changed
 
     result = clean_check(args, "data")
     if result is None:
         return 1
     site = Site(name=args.site_name, url=args.site_url)
-    files = export.export_files(pipeline.graph_of(result), result.schema, pipeline.history_of(result), site)
+    files = opendata.data_files(pipeline.graph_of(result), result.schema, pipeline.history_of(result), site)
     written = write_changed(files, args.out)
     print(f"{len(files)} data files in {args.out}: {written} written, {len(files) - written} unchanged")
     return 0
 
 
 def command_schemas(args) -> int:
-    from kb import jsonschema
+    from kb import editor_schemas
 
     json_dir = args.root / "schema" / "json"
     if args.check:
-        stale = jsonschema.stale_files(json_dir=json_dir)
+        stale = editor_schemas.stale_files(json_dir=json_dir)
         for path in stale:
             print(f"{path.relative_to(args.root).as_posix()}: out of date; run `python build_entries.py schemas`")
         return 1 if stale else 0
-    changed = jsonschema.write(json_dir=json_dir)
+    changed = editor_schemas.write(json_dir=json_dir)
     for path in changed:
         print(f"wrote {path.relative_to(args.root).as_posix()}")
     print(f"{len(changed)} JSON Schema file{'s' if len(changed) != 1 else ''} changed")
@@ -132,13 +132,53 @@ def main(argv=None) -> int:
 
 # -- MkDocs hook -------------------------------------------------------------
 
-CHECKED = "kb_checked_entries"
-DATA = "kb_data_files"
-PAGES = "kb_generated_pages"
-CONVERSION = "kb_shared_conversion"
-LAYOUT = "kb_shared_layout"
-NAV = "kb_nav"
-SHARED = "kb_shared_files"
+class SiteBuild:
+    """The MkDocs side of a build: checks the entries before MkDocs touches the
+    site folder, adds every generated page and data file in memory, and
+    indexes the written site for search. Its state lives on itself; MkDocs
+    loads this file afresh for each build it runs, `mkdocs serve`'s too."""
+
+    def __init__(self):
+        self.files: dict[str, str] = {}
+
+    def on_pre_build(self, config):
+        """Fails on bad entries before MkDocs empties the site folder, so the last good site stays."""
+        from mkdocs.exceptions import PluginError
+
+        from kb.site import Site
+
+        result = pipeline.check(_site_entries_root(config))
+        if not result.ok:
+            for diagnostic in result.diagnostics:
+                log.error(str(diagnostic))
+            raise PluginError(f"entries: {result.summary()}; run `python build_entries.py check`; "
+                              "site folder left as it was")
+        site = Site(name=config.site_name, url=config.site_url or None, directory_urls=config.use_directory_urls)
+        self.files = pipeline.publish(result, site)
+        log.info("entries: %s; %d files generated", result.summary(), len(self.files))
+
+    def on_files(self, files, config):
+        """Adds the generated pages and data files to the site, in memory."""
+        from mkdocs.exceptions import PluginError
+        from mkdocs.structure.files import File
+
+        for uri, content in self.files.items():
+            if files.get_file_from_path(uri) is not None:
+                raise PluginError(f"docs/{uri} is hand-written but {uri} is a generated page; rename or remove it")
+            files.append(File.generated(config, uri, content=content))
+        return files
+
+    def on_post_build(self, config):
+        """Indexes the built site for search (kb/search.py), on every build and rebuild."""
+        from mkdocs.exceptions import PluginError
+
+        from kb.search import SearchIndexError, index_site
+
+        try:
+            bundle = index_site(Path(config.site_dir))
+        except SearchIndexError as error:
+            raise PluginError(f"search: {error}") from None
+        log.info("search: index written to %s", bundle)
 
 
 def _site_entries_root(config) -> Path:
@@ -148,100 +188,8 @@ def _site_entries_root(config) -> Path:
     return Path(os.environ.get("KB_ROOT") or site_root)
 
 
-def on_pre_build(config):
-    """Fails on bad entries before MkDocs empties the site folder, so the last good site stays."""
-    from mkdocs.exceptions import PluginError
-
-    result = pipeline.check(_site_entries_root(config))
-    if not result.ok:
-        for diagnostic in result.diagnostics:
-            log.error(str(diagnostic))
-        raise PluginError(f"entries: {result.summary()}; run `python build_entries.py check`; site folder left as it was")
-    # Kept on this build's own config (a new one each rebuild), so on_files
-    # publishes what was checked without reading the entries twice.
-    config[CHECKED] = result
-
-
-def on_files(files, config):
-    """Adds the generated pages to the site, in memory, and the data files, to be filled in by on_env."""
-    from mkdocs.exceptions import PluginError
-    from mkdocs.structure.files import File
-
-    from kb.site import Site
-
-    result = config[CHECKED]
-    site = Site(name=config.site_name, url=config.site_url or None, directory_urls=config.use_directory_urls)
-    publication = pipeline.publish(result, site)
-    generated = {**publication.pages, **dict.fromkeys(publication.data_paths, "")}
-    for uri, content in generated.items():
-        if files.get_file_from_path(uri) is not None:
-            raise PluginError(f"docs/{uri} is hand-written but {uri} is a generated page; rename or remove it")
-        files.append(File.generated(config, uri, content=content))
-    config[DATA] = publication.data
-    config[PAGES] = list(publication.pages)
-    log.info("entries: %s; %d files generated", result.summary(), len(generated))
-    return files
-
-
-def _shared_files(config, nav, files) -> list:
-    """The generated pages a second process may build: those outside the navigation."""
-    in_nav = {page.file.src_uri for page in nav.pages}
-    return [file for uri in config[PAGES] if uri not in in_nav
-            and (file := files.get_file_from_path(uri)).is_documentation_page()]
-
-
-def on_nav(nav, config, files):
-    """Starts converting the generated pages in a second process
-    (kb/page_sharing.py), now that every file and plugin is ready."""
-    from kb.page_sharing import SharedConversion
-
-    config[SHARED] = _shared_files(config, nav, files)
-    config[CONVERSION] = SharedConversion(config[SHARED], config, files)
-    config[NAV] = nav  # for on_env, which is not given it
-    return nav
-
-
-def on_env(env, config, files):
-    """Fills in the data files, worked out beside MkDocs while it converted the
-    pages, and starts laying the generated pages out in a second process.
-
-    MkDocs writes static files after this event: the files must be listed
-    from on_files on (pages' links to them are checked while converting), but
-    their content is needed only now.
-    """
-    from kb.page_sharing import SharedLayout
-
-    config[CONVERSION].close()
-    for uri, content in config[DATA]().items():
-        files.get_file_from_path(uri).content_string = content
-    # Last of this event's handlers (hooks follow plugins), so the child lays
-    # pages out with everything the plugins added, such as the tags' listings.
-    config[LAYOUT] = SharedLayout(config[SHARED], config, config[NAV], files, env)
-    return env
-
-
-def on_page_context(context, page, config, nav):
-    """Hands a page the second process laid out to its template (overrides/kb-shared.html)."""
-    # Not set in the second process itself, forked before on_env stored it.
-    layout = config.get(LAYOUT)
-    html = layout.html_for(page) if layout is not None else None
-    if html is not None:
-        context["kb_html"] = html
-    return context
-
-
-def on_post_build(config):
-    """Indexes the built site for search (kb/search.py), on every build and rebuild."""
-    from mkdocs.exceptions import PluginError
-
-    from kb.search import SearchIndexError, index_site
-
-    config[LAYOUT].close()
-    try:
-        bundle = index_site(Path(config.site_dir))
-    except SearchIndexError as error:
-        raise PluginError(f"search: {error}") from None
-    log.info("search: index written to %s", bundle)
+_build = SiteBuild()
+on_pre_build, on_files, on_post_build = _build.on_pre_build, _build.on_files, _build.on_post_build
 
 
 if __name__ == "__main__":

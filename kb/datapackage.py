@@ -7,7 +7,7 @@ of kb.json without further edits.
 from __future__ import annotations
 
 from .export import LICENSE, Site
-from .jsonschema import DRAFT, kind_schema
+from .editor_schemas import DRAFT, kind_schema
 from .schema import Field, Kind, Schema
 
 # Frictionless Table Schema types of the schema's field types. Dates may be

@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import io
 import json
 from dataclasses import dataclass
-from typing import Callable
 
 from .dates import parse_date
 from .history import Dates
-from .link import Graph
-from .model import Entry
+from .entries import Entry
+from .graph import Graph, Reference
 from .schema import Field, Schema
 from .site import Site
-from .text import find_citations
 
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
            "path": "https://creativecommons.org/licenses/by/4.0/"}
@@ -76,39 +73,16 @@ def fields_of(entry: Entry) -> dict:
 
 # -- relationships -------------------------------------------------------------
 
-def relationships_of(entry: Entry) -> list[Relationship]:
+def relationships_of(entry: Entry, references: list[Reference]) -> list[Relationship]:
     """Every reference the entry makes, in field order, without duplicates."""
-    found = list(_walk(entry, entry.kind.fields, entry.data, ""))
+    found = [Relationship(entry, ref.relation, ref.target_kind, ref.target, ref.role, ref.locator)
+             for ref in references]
     return list({rel.row(): rel for rel in found}.values())
-
-
-def _walk(entry: Entry, fields, data: dict, prefix: str):
-    role = data.get("role") if isinstance(data.get("role"), str) else ""
-    for field in fields:
-        value = data.get(field.name)
-        if value is not None:
-            yield from _references(entry, field, value, prefix + field.name, role)
-
-
-def _references(entry: Entry, field: Field, value, relation: str, role: str):
-    if field.type == "list" and isinstance(value, list):
-        for item in value:
-            yield from _references(entry, field.items, item, relation, role)
-    elif field.type == "object" and isinstance(value, dict):
-        yield from _walk(entry, field.fields, value, relation + ".")
-    elif field.type == "ref":
-        yield Relationship(entry, relation, field.to, value, role)
-    elif field.type == "cite":
-        source, locator = (value.get("source"), value.get("locator")) if isinstance(value, dict) else (value, None)
-        yield Relationship(entry, relation, "source", source, role, (locator or "").strip())
-    elif field.type == "text" and isinstance(value, str):
-        for _offset, source, locator in find_citations(value):
-            yield Relationship(entry, relation, "source", source, role, (locator or "").strip())
 
 
 def all_relationships(graph: Graph, schema: Schema) -> list[Relationship]:
     return [rel for kind in schema.kinds.values() for entry in graph.all(kind.name)
-            for rel in relationships_of(entry)]
+            for rel in relationships_of(entry, graph.references[entry.path])]
 
 
 # -- kb.json -------------------------------------------------------------------
@@ -210,36 +184,3 @@ def kind_csv(kind_name: str, graph: Graph, schema: Schema, history: dict[str, Da
 
 def relationships_csv(relations: list[Relationship]) -> str:
     return to_csv(RELATIONSHIP_COLUMNS, [rel.row() for rel in relations])
-
-
-# -- everything ------------------------------------------------------------------
-
-def export_builders(graph: Graph, schema: Schema, history: dict[str, Dates],
-                    site: Site) -> dict[str, Callable[[], str]]:
-    """{path under the site root: a call that builds its content} for every data
-    file and the feed. The paths are known before any content is built, so the
-    site can list the files at once and fill them in later."""
-    from . import datapackage, feed, jsonschema
-
-    relations = functools.cache(lambda: all_relationships(graph, schema))
-    builders = {
-        "data/kb.json": lambda: to_json(kb_document(graph, schema, history, site, relations()), compact=True),
-        "data/kb.schema.json": lambda: to_json(datapackage.export_schema(schema)),
-        "data/relationships.csv": lambda: relationships_csv(relations()),
-    }
-    for kind in schema.kinds.values():
-        builders[f"data/{kind.folder}.csv"] = functools.partial(kind_csv, kind.name, graph, schema, history, site)
-        builders[f"data/schemas/{kind.name}.schema.json"] = functools.partial(jsonschema.render, kind)
-    builders["data/datapackage.json"] = lambda: to_json(
-        datapackage.descriptor(schema, site, dataset_updated(history, graph)))
-    builders["feed.xml"] = lambda: feed.atom(graph, schema, history, site)
-    return dict(sorted(builders.items()))
-
-
-def build_all(builders: dict[str, Callable[[], str]]) -> dict[str, str]:
-    return {path: build() for path, build in builders.items()}
-
-
-def export_files(graph: Graph, schema: Schema, history: dict[str, Dates], site: Site) -> dict[str, str]:
-    """{path under the site root: content} for every data file and the feed."""
-    return build_all(export_builders(graph, schema, history, site))

@@ -2,27 +2,16 @@
 
 Maps are laid out in one column per kind so that they stay readable at any
 number of neighbours, and every node is a link. They need no JavaScript and
-no CDN, and print as they show.
-
-Drawing goes through a writer, never through string concatenation: every
-element is declared as a Tag and passed to write(tag, values, text,
-children). write_tree builds ElementTree elements, the readable reference;
-write_text, used for the pages, writes each element straight to the text
-ElementTree would serialise, escaping every value just as it does, because
-building and then walking some 270,000 elements was the biggest single
-cost of generating the pages. Boxes and edges, nearly all of a map, are
-written once with placeholders and then filled in for values with nothing
-to escape.
+no CDN, and print as they show. They are built as ElementTree elements, so
+every value is escaped by the serialiser.
 """
 from __future__ import annotations
 
-import re
-from functools import partial
 import xml.etree.ElementTree as ET
-from typing import Any, Callable, NamedTuple
+from typing import NamedTuple
 
-from .link import Graph
-from .model import Entry
+from .entries import Entry
+from .graph import Graph
 
 COLUMNS = ("narrative", "actor", "incident", "debunk")
 COLUMN_TITLES = {"narrative": "Narratives", "actor": "Actors", "incident": "Incidents", "debunk": "Debunks"}
@@ -117,12 +106,6 @@ def _row(row: int) -> _Row:
     return _Row(str(y), str(y + BOX_H / 2), str(y + BOX_H / 2 + 5))
 
 
-# Every map places its boxes on the same grid, so each coordinate is turned
-# into text once rather than for every box and edge of every map.
-_COLUMNS_TEXT = tuple(_column(col) for col in range(len(COLUMNS)))
-_ROWS_TEXT = tuple(_row(row) for row in range(MAX_PER_COLUMN))
-
-
 class _Layout(NamedTuple):
     """Where the boxes of one map go."""
 
@@ -153,84 +136,21 @@ def _layout(nodes: list[Node]) -> _Layout:
     return _Layout(columns, placed, hidden, width, height)
 
 
-class Tag(NamedTuple):
-    """One kind of element in a map: its name and the attributes it always has, in order."""
-
-    name: str
-    attributes: tuple[str, ...]
-    start: str  # the start tag with a %s for each attribute value
-
-
-def tag(name: str, *attributes: str) -> Tag:
-    return Tag(name, attributes, "<" + name + "".join(f' {attribute}="%s"' for attribute in attributes))
-
-
-_SVG = tag("svg", "xmlns", "viewBox", "class", "role", "aria-labelledby", "width", "height")
-_MAP_TITLE = tag("title", "id")
-_EDGE = tag("line", "x1", "y1", "x2", "y2", "class")
-_HEADING = tag("text", "x", "y", "class")
-_LINK = tag("a", "href", "class")
-_TOOLTIP = tag("title")
-_BOX = tag("rect", "x", "y", "width", "height", "rx")
-_LABEL = tag("text", "x", "y")
-
-# What ElementTree escapes in attribute values and in text.
-_ATTRIBUTE_SPECIALS = re.compile('[&<>"\r\n\t]')
-_TEXT_SPECIALS = re.compile("[&<>]")
-_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
-
-
-def _escape(value: str, specials: re.Pattern) -> str:
-    """The value with the characters ElementTree escapes there replaced by their references."""
-    return specials.sub(lambda match: _ESCAPES[match.group()], value) if specials.search(value) else value
-
-
-def write_text(tag: Tag, values: tuple[str, ...], text: str | None = None, children: list[str] = ()) -> str:
-    """The element as ET.tostring(element, encoding="unicode") would write it.
-
-    Writing each element as it is laid out saves building a tree only to walk
-    it again, and the start tag is filled in with one format call. Almost no
-    value needs escaping (most are coordinates), so all of an element's values
-    are searched at once and escaped one by one only when that finds something.
-    """
-    if _ATTRIBUTE_SPECIALS.search("".join(values)):
-        values = tuple(_escape(value, _ATTRIBUTE_SPECIALS) for value in values)
-    start = tag.start % values
-    if text:
-        return f"{start}>{_escape(text, _TEXT_SPECIALS)}{''.join(children)}</{tag.name}>"
-    if children:
-        return f"{start}>{''.join(children)}</{tag.name}>"
-    return start + " />"
-
-
-def write_tree(tag: Tag, values: tuple[str, ...], text: str | None = None,
-               children: list[ET.Element] = ()) -> ET.Element:
-    """The element as an ElementTree element: what write_text must match, character for character."""
-    element = ET.Element(tag.name, dict(zip(tag.attributes, values, strict=True)))
-    element.text = text
-    element.extend(children)
-    return element
-
-
-# write_text or write_tree: what a map is drawn with.
-Write = Callable[..., Any]
-
-
-def svg(nodes: list[Node], edges: list[tuple[Node, Node]], title: str, root: str, write: Write = write_tree):
-    """Lays the nodes out in kind columns and returns the SVG as write() makes it: an element or text."""
+def svg(nodes: list[Node], edges: list[tuple[Node, Node]], title: str, root: str) -> str:
+    """Lays the nodes out in kind columns and returns the SVG's text."""
     layout = _layout(nodes)
     width, height = str(layout.width), str(layout.height)
-    return write(_SVG, ("http://www.w3.org/2000/svg", f"0 0 {width} {height}", "kb-map-svg", "group", "kb-map-title",
-                        width, height), None, [
-        write(_MAP_TITLE, ("kb-map-title",), title),
-        *_edges(layout.placed, edges, write),
-        *_headings(layout, write),
-        *_boxes(layout.placed, root, write)])
+    root_element = ET.Element("svg", {"xmlns": "http://www.w3.org/2000/svg", "viewBox": f"0 0 {width} {height}",
+                                      "class": "kb-map-svg", "role": "group", "aria-labelledby": "kb-map-title",
+                                      "width": width, "height": height})
+    ET.SubElement(root_element, "title", {"id": "kb-map-title"}).text = title
+    _edges(root_element, layout.placed, edges)
+    _headings(root_element, layout)
+    _boxes(root_element, layout.placed, root)
+    return ET.tostring(root_element, encoding="unicode")
 
 
-def _edges(placed: dict[Node, tuple[int, int]], edges: list[tuple[Node, Node]], write: Write) -> list:
-    draw = _EDGE_TEXT.write if write is write_text else partial(_edge, write)
-    lines = []
+def _edges(parent: ET.Element, placed: dict[Node, tuple[int, int]], edges: list[tuple[Node, Node]]) -> None:
     for a, b in edges:
         start, end = placed.get(a), placed.get(b)
         if start is None or end is None:
@@ -238,89 +158,48 @@ def _edges(placed: dict[Node, tuple[int, int]], edges: list[tuple[Node, Node]], 
         if start[0] > end[0]:  # drawn from the left box whichever end comes first
             start, end = end, start
         (left_col, left_row), (right_col, right_row) = start, end
-        left = _COLUMNS_TEXT[left_col]
-        lines.append(draw(left.x if left_col == right_col else left.right, _ROWS_TEXT[left_row].middle,
-                          _COLUMNS_TEXT[right_col].x, _ROWS_TEXT[right_row].middle))
-    return lines
-
-
-def _edge(write: Write, x1: str, y1: str, x2: str, y2: str):
-    return write(_EDGE, (x1, y1, x2, y2, "kb-map-edge"))
+        left = _column(left_col)
+        ET.SubElement(parent, "line", {
+            "x1": left.x if left_col == right_col else left.right, "y1": _row(left_row).middle,
+            "x2": _column(right_col).x, "y2": _row(right_row).middle, "class": "kb-map-edge"})
 
 
 # Where a column's "and N more" goes: below its last box.
 _MORE_Y = str(TOP + MAX_PER_COLUMN * (BOX_H + GAP_Y) + BOX_H / 2 + 5)
 
 
-def _headings(layout: _Layout, write: Write) -> list:
-    headings = []
+def _headings(parent: ET.Element, layout: _Layout) -> None:
     for col, kind in enumerate(layout.columns):
-        headings.append(write(_HEADING, (_COLUMNS_TEXT[col].x, "20", "kb-map-heading"), COLUMN_TITLES[kind]))
+        heading = ET.SubElement(parent, "text", {"x": _column(col).x, "y": "20", "class": "kb-map-heading"})
+        heading.text = COLUMN_TITLES[kind]
         if layout.hidden[kind]:
-            headings.append(write(_HEADING, (_COLUMNS_TEXT[col].text_x, _MORE_Y, "kb-map-more"),
-                                  f"and {layout.hidden[kind]} more"))
-    return headings
+            more = ET.SubElement(parent, "text", {"x": _column(col).text_x, "y": _MORE_Y, "class": "kb-map-more"})
+            more.text = f"and {layout.hidden[kind]} more"
 
 
-def _boxes(placed: dict[Node, tuple[int, int]], root: str, write: Write) -> list:
-    draw = _BOX_TEXT.write if write is write_text else partial(_box, write)
-    boxes = []
+def _boxes(parent: ET.Element, placed: dict[Node, tuple[int, int]], root: str) -> None:
+    """Each node's box: a link around its tooltip, its rectangle and its label."""
     for node, (col, row) in placed.items():
-        column, row_text = _COLUMNS_TEXT[col], _ROWS_TEXT[row]
-        boxes.append(draw(_href(node, root), _node_class(node), f"{node.kind.capitalize()}: {node.title}",
-                          column.x, row_text.y, column.text_x, row_text.text_y, _label(node.title)))
-    return boxes
-
-
-def _box(write: Write, href: str, node_class: str, tooltip: str, x: str, y: str, text_x: str, text_y: str, label: str):
-    """A node's box: a link around its tooltip, its rectangle and its label."""
-    return write(_LINK, (href, node_class), None, [
-        write(_TOOLTIP, (), tooltip),
-        write(_BOX, (x, y, str(BOX_W), str(BOX_H), "6")),
-        write(_LABEL, (text_x, text_y), label)])
-
-
-class _Prerendered(NamedTuple):
-    """What a drawing function writes with write_text, written once with a %s for each value.
-
-    Boxes and edges are almost all of a map's elements and nearly always
-    plain: nothing to escape, and no empty text, which ElementTree writes as
-    a self-closed element. For such values one format call gives exactly
-    what the drawing function would write; any other values go through it.
-    """
-
-    draw: Callable[..., str]
-    pattern: str
-
-    def write(self, *values: str) -> str:
-        if all(values) and not _ATTRIBUTE_SPECIALS.search("".join(values)):
-            return self.pattern % values
-        return self.draw(write_text, *values)
-
-
-def _prerender(draw: Callable[..., str], values: int) -> _Prerendered:
-    # A NUL marks each value: it is never escaped, and any % the drawing writes
-    # itself must stay a plain % once the markers become %s.
-    text = draw(write_text, *("\0",) * values)
-    return _Prerendered(draw, text.replace("%", "%%").replace("\0", "%s"))
-
-
-_BOX_TEXT = _prerender(_box, 8)
-_EDGE_TEXT = _prerender(_edge, 4)
+        column, row_at = _column(col), _row(row)
+        link = ET.SubElement(parent, "a", {"href": _href(node, root), "class": _node_class(node)})
+        ET.SubElement(link, "title").text = f"{node.kind.capitalize()}: {node.title}"
+        ET.SubElement(link, "rect", {"x": column.x, "y": row_at.y, "width": str(BOX_W), "height": str(BOX_H),
+                                     "rx": "6"})
+        ET.SubElement(link, "text", {"x": column.text_x, "y": row_at.text_y}).text = _label(node.title)
 
 
 def _node_class(node: Node) -> str:
     return f"kb-map-node kb-map-{node.kind}" + (" kb-map-focus" if node.focus else "")
 
 
-def entry_map(graph: Graph, entry: Entry, root: str, write: Write = write_tree):
-    """The entry's neighbourhood map as write() makes it, or None if the entry has no neighbours."""
+def entry_map(graph: Graph, entry: Entry, root: str) -> str | None:
+    """The entry's neighbourhood map as SVG text, or None if the entry has no neighbours."""
     nodes, edges = neighbourhood(graph, entry)
     if len(nodes) < 2:
         return None
-    return svg(nodes, edges, f"Map of the entries connected to {entry.title}", root, write)
+    return svg(nodes, edges, f"Map of the entries connected to {entry.title}", root)
 
 
-def overview_map(graph: Graph, root: str, write: Write = write_tree):
+def overview_map(graph: Graph, root: str) -> str:
     nodes, edges = overview(graph)
-    return svg(nodes, edges, "Map of all narratives and the actors who spread them", root, write)
+    return svg(nodes, edges, "Map of all narratives and the actors who spread them", root)

@@ -4,32 +4,25 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
-from typing import Callable
 
-from . import parallel
 from .diagnostics import Diagnostic, sorted_unique
-from .link import Graph, link
-from .model import Entry, entry_files, load_entry
+from .entries import Entry, entry_files, load_entry
+from .graph import Graph, Reference, link, references_of
 from .history import entry_history
-from .site import Site, write_changed
 from .render import Renderer
-from .schema import Kind, Schema, load_schema
-from .loader import LineDict, LineList
-from .validate import EntryChecker, Reference, check_collection, check_entry
+from .schema import Schema, load_schema
+from .site import Site, write_changed
+from .validate import EntryChecker, check_collection, check_entry
 
 
 @dataclass
 class CheckResult:
     entries: list[Entry]
     diagnostics: list[Diagnostic]
-    references: dict = field(default_factory=dict)
+    references: dict[str, list[Reference]] = field(default_factory=dict)  # entry path -> its references
     root: Path | None = None
     schema: Schema | None = None  # the schema the entries were checked against
-    # entry path -> the file's modification time (whole seconds since the
-    # epoch) when it was read; None when unknown, and history looks again.
-    file_times: dict[str, int] | None = None
 
     @property
     def ok(self) -> bool:
@@ -46,63 +39,27 @@ class CheckResult:
 
 
 def check(root: Path, schema: Schema | None = None, today: dt.date | None = None) -> CheckResult:
+    """Loads and validates every entry under root/entries."""
     schema = schema or load_schema()
     files, diagnostics = entry_files(root / "entries", schema)
     checker = EntryChecker(schema, today or dt.date.today())
-    # Each file is read and checked on its own, so large sets use both cores;
-    # only the checks across entries need them all.
-    checked = parallel.map_items(partial(_load_and_check, checker), files, travel=_CHECKED_VALUES_TRAVEL)
-    entries, references, file_times = [], {}, {}
-    for (_path, shown, kind), (data, lines, found, entry_references, modified) in zip(files, checked):
+    entries, references = [], {}
+    for path, shown, kind in files:
+        entry, found = load_entry(path, shown, kind)
         diagnostics += found
-        if data is not None:
-            entries.append(Entry(kind=kind, path=shown, data=data, lines=lines))
-            references[shown] = entry_references
-            file_times[shown] = modified
+        if entry is not None:
+            diagnostics += check_entry(checker, entry)
+            entries.append(entry)
+            references[shown] = references_of(entry)
     diagnostics += check_collection(entries, references)
-    return CheckResult(entries, sorted_unique(diagnostics), references, root, schema, file_times)
-
-
-def _load_and_check(checker: EntryChecker, file: tuple[str, str, Kind]):
-    """(data or None, lines of its top-level fields, diagnostics, references,
-    modification time) of one entry file, all picklable.
-
-    The data goes without its Entry, whose kind the parent process has.
-    """
-    path, shown, kind = file
-    entry, diagnostics, modified = load_entry(path, shown, kind)
-    if entry is None:
-        return None, None, diagnostics, [], modified
-    found, references = check_entry(checker, entry)
-    return entry.data, entry.lines, diagnostics + found, references, modified
-
-
-# How checked entries travel from the check's second process: their dicts
-# and lists as plain ones, since after the check only the lines of top-level
-# fields are read, and those travel on their own; references made by tuple's
-# own constructor rather than NamedTuple's, which is Python. (Pickling and
-# unpickling them as the loader made them took about a tenth of the check's
-# CPU at 10,000 entries; as plain values, under a third of that.)
-def _as_plain_dict(value: LineDict):
-    return dict, (dict(value),)
-
-
-def _as_plain_list(value: LineList):
-    return list, (list(value),)
-
-
-def _as_tuple_made(value: Reference):
-    return tuple.__new__, (type(value), tuple(value))
-
-
-_CHECKED_VALUES_TRAVEL = {LineDict: _as_plain_dict, LineList: _as_plain_list, Reference: _as_tuple_made}
+    return CheckResult(entries, sorted_unique(diagnostics), references, root, schema)
 
 
 def history_of(result: CheckResult) -> dict:
     """When each checked entry was created and last changed (kb/history.py)."""
     if result.root is None:
         return {}
-    return entry_history(result.root, file_times=result.file_times)
+    return entry_history(result.root, [entry.path for entry in result.entries])
 
 
 def graph_of(result: CheckResult) -> Graph:
@@ -123,13 +80,8 @@ def generate(result: CheckResult, schema: Schema | None = None, site: Site | Non
     schema = schema or result.schema or load_schema()
     if history is None:
         history = history_of(result)
-    # The graph, the page jobs and the renderer's caches are many new
-    # containers too: in a fresh process the first of them to survive two
-    # young collections set off a full collection of everything the check
-    # kept (0.2 s at 10,000 entries), which finds nothing to free.
-    with parallel.gc_paused():
-        graph = graph_of(result)
-        return graph, Renderer(graph, schema, site=site, history=history).pages()
+    graph = graph_of(result)
+    return graph, Renderer(graph, schema, site=site, history=history).pages()
 
 
 def write_pages(pages: dict[str, str], out_dir: Path) -> tuple[int, int]:
@@ -149,25 +101,16 @@ def write_pages(pages: dict[str, str], out_dir: Path) -> tuple[int, int]:
     return written, removed
 
 
-@dataclass(frozen=True)
-class Publication:
-    """Every file the site build adds. The pages are needed at once; the data
-    files only when the site is written, so their paths are known at once and
-    their content is worked out meanwhile, beside the site build."""
-    pages: dict[str, str]  # entry pages, lists, redirects of former ids, the columns page
-    data_paths: tuple[str, ...]  # open data and feed
-    data: Callable[[], dict[str, str]]  # waits for {data path: content}
-
-
-def publish(result: CheckResult, site: Site, templates: Path | None = None) -> Publication:
-    from . import datapackage, export, reader
+def publish(result: CheckResult, site: Site) -> dict[str, str]:
+    """Every file the site build adds, by its path in the site: the entry
+    pages, lists, redirects of former ids, the columns page, the open data
+    and the feed."""
+    from . import datapackage, opendata, pagemeta
     from .render import TEMPLATES
 
     schema = result.schema or load_schema()
     history = history_of(result)
     graph, pages = generate(result, site=site, history=history)
-    pages.update(reader.redirect_pages(graph, templates or TEMPLATES))
+    pages.update(pagemeta.redirect_pages(graph, TEMPLATES))
     pages["data/columns.md"] = datapackage.columns_page(schema)
-    builders = export.export_builders(graph, schema, history, site)
-    return Publication(pages=pages, data_paths=tuple(builders),
-                       data=parallel.in_background(partial(export.build_all, builders)))
+    return {**pages, **opendata.data_files(graph, schema, history, site)}

@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 from .diagnostics import did_you_mean
-from .jsonschema import modeline
+from .editor_schemas import modeline
 from .schema import Field, Kind, Schema, load_schema
 from .validate import SOURCE_FIELDS, slug_problem
 

@@ -6,7 +6,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Entry
+from .entries import Entry
 
 DEFAULT_NAME = "Kazakhstan Disinformation Knowledge Base"
 

@@ -73,7 +73,7 @@ def test_history_is_deterministic_and_wrote_the_entries(tmp_path):
         assert "18 commits in the history" in result.stdout  # 12 adding 5 entries each, 6 revising 10
     assert git_output(tmp_path / "a", "rev-parse", "HEAD") == git_output(tmp_path / "b", "rev-parse", "HEAD")
     assert git_output(tmp_path / "a", "status", "--porcelain") == ""  # the entries on disk are the last commit's
-    history = entry_history(tmp_path / "a")
+    history = entry_history(tmp_path / "a", sorted(p.relative_to(tmp_path / "a").as_posix() for p in (tmp_path / "a").glob("entries/*/*.yaml")))
     assert len(history) == 60
     assert all(created < changed for created, changed in history.values())  # added as a draft, revised later
     assert run_cli("check", root=tmp_path / "a").returncode == 0

@@ -16,10 +16,10 @@ import pytest
 import yaml
 
 from conftest import ROOT, run_cli
-from kb import jsonschema as kbjson
+from kb import editor_schemas as kbjson
 from kb import pipeline
 from kb.diagnostics import Diagnostic
-from kb.loader import decode, parse
+from kb.yamlfile import decode, parse
 from kb.schema import load_schema
 from sitecheck import broken_links, parse as parse_html
 

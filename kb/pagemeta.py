@@ -1,7 +1,7 @@
-"""Reader features computed from the graph: maps, citations, ClaimReview
-metadata and redirects for former ids.
+"""Page metadata computed from the graph: map blocks, the citation block,
+ClaimReview structured data and redirects for former ids.
 
-Like kb/render.py these build views; the templates lay them out.
+Like kb/views.py these build views; the templates lay them out.
 """
 from __future__ import annotations
 
@@ -14,26 +14,23 @@ from markupsafe import Markup
 
 from . import maps
 from .dates import MONTHS, parse_date
-from .link import PUSHING_ROLES, Graph, chronological
-from .model import Entry
+from .entries import Entry
+from .graph import PUSHING_ROLES, Graph, chronological
 from .site import Site
 
 
 def map_block(graph: Graph, entry: Entry) -> Markup | None:
     """The entry's neighbourhood map wrapped in a raw HTML block, or None."""
-    svg = maps.entry_map(graph, entry, root="../../", write=maps.write_text)
+    svg = maps.entry_map(graph, entry, root="../../")
     return _html_block(svg) if svg is not None else None
 
 
 def overview_map_block(graph: Graph) -> Markup:
-    return _html_block(maps.overview_map(graph, root="../", write=maps.write_text))
-
-
-_WRAPPER = maps.tag("div", "class")
+    return _html_block(maps.overview_map(graph, root="../"))
 
 
 def _html_block(svg: str) -> Markup:
-    wrapper = maps.write_text(_WRAPPER, ("kb-map",), children=[svg])
+    wrapper = f'<div class="kb-map">{svg}</div>'
     # One line, so Markdown keeps it as a single raw HTML block.
     return Markup(wrapper.replace("\n", " "))
 

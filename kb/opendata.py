@@ -1,0 +1,25 @@
+"""Every open-data file and the feed, by its path in the site."""
+from __future__ import annotations
+
+from . import datapackage, editor_schemas, feed
+from .export import dataset_updated, all_relationships, kb_document, kind_csv, relationships_csv, to_json
+from .graph import Graph
+from .history import Dates
+from .schema import Schema
+from .site import Site
+
+
+def data_files(graph: Graph, schema: Schema, history: dict[str, Dates], site: Site) -> dict[str, str]:
+    """{path under the site root: content} for every data file and the feed."""
+    relations = all_relationships(graph, schema)
+    files = {
+        "data/kb.json": to_json(kb_document(graph, schema, history, site, relations), compact=True),
+        "data/kb.schema.json": to_json(datapackage.export_schema(schema)),
+        "data/relationships.csv": relationships_csv(relations),
+        "data/datapackage.json": to_json(datapackage.descriptor(schema, site, dataset_updated(history, graph))),
+        "feed.xml": feed.atom(graph, schema, history, site),
+    }
+    for kind in schema.kinds.values():
+        files[f"data/{kind.folder}.csv"] = kind_csv(kind.name, graph, schema, history, site)
+        files[f"data/schemas/{kind.name}.schema.json"] = editor_schemas.render(kind)
+    return dict(sorted(files.items()))
