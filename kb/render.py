@@ -32,10 +32,12 @@ def escape_for_markdown(value) -> Markup:
     return Markup(escape_inline(value))
 
 
-def make_environment(templates: Path = TEMPLATES) -> jinja2.Environment:
-    """The Jinja environment of a build."""
-    return jinja2.Environment(
+def make_environment(templates: Path = TEMPLATES, translations=None) -> jinja2.Environment:
+    """The Jinja environment of a build; translations (gettext) give the
+    interface strings templates mark with _() in the page's language."""
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
+        extensions=["jinja2.ext.i18n"],
         # finalize escapes for Markdown, not HTML: Jinja's autoescape would
         # escape for the wrong language. Macros return text made of escaped
         # values, which templates print with |safe.
@@ -46,6 +48,11 @@ def make_environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    if translations is None:
+        env.install_null_translations(newstyle=True)
+    else:
+        env.install_gettext_translations(translations, newstyle=True)
+    return env
 
 
 def description_of(entry: Entry) -> str:
