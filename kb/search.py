@@ -1,8 +1,7 @@
 """Site search: Pagefind indexes the built HTML into small static chunks.
 
-Material's own search downloads the text of every page before it can answer
-(44 MB at 10,000 entries, bench/README.md); Pagefind's browser client fetches
-only the chunks a query needs, a few hundred kilobytes whatever the size.
+Material's own search downloads the text of every page before it can answer;
+Pagefind's browser client fetches only the chunks a query needs.
 """
 from __future__ import annotations
 
