@@ -4,6 +4,7 @@
 # make check   validate the entries
 # make schemas regenerate the editors' JSON Schemas (schema/json/) after changing the schema
 # make bench   run the benchmark (see bench/README.md)
+# make messages  update the interface-string catalogues (locales/) after changing templates
 
 PYTHON ?= python3
 VENV := .venv
@@ -11,24 +12,30 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test check schemas pages bench clean
+.PHONY: serve build test check schemas pages bench clean messages
 
 $(STAMP): requirements.txt requirements-dev.txt requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c requirements.lock
 	touch $(STAMP)
 
+# LANG_SITE=ru or kk serves that language's site instead of English.
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 -f $(if $(LANG_SITE),mkdocs.$(LANG_SITE).yml,mkdocs.yml)
 
-# Builds into a fresh folder and swaps it in only when the build succeeds, so a
-# failed build (a bad entry, a broken link) leaves the last good site in place.
+# Builds every language into a fresh folder (English at its root, Russian and
+# Kazakh under ru/ and kk/) and swaps it in only when every build succeeds,
+# so a failed build (a bad entry, a broken link) leaves the last good site.
 # SITE and MKDOCS_CONFIG let the tests build a fixture site the same way.
 SITE ?= site
 MKDOCS_CONFIG ?= mkdocs.yml
+LANGS ?= ru kk
 build: $(STAMP)
 	rm -rf "$(abspath $(SITE)).new" "$(abspath $(SITE)).old"
 	$(BIN)/mkdocs build --strict -f "$(MKDOCS_CONFIG)" -d "$(abspath $(SITE)).new"
+	for lang in $(LANGS); do \
+	  $(BIN)/mkdocs build --strict -f "$(basename $(MKDOCS_CONFIG)).$$lang.yml" -d "$(abspath $(SITE)).new/$$lang" || exit 1; \
+	done
 	if [ -d "$(abspath $(SITE))" ]; then mv "$(abspath $(SITE))" "$(abspath $(SITE)).old"; fi
 	mv "$(abspath $(SITE)).new" "$(abspath $(SITE))"
 	rm -rf "$(abspath $(SITE)).old"
@@ -47,6 +54,14 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+messages: $(STAMP)
+	$(BIN)/pybabel -q extract --no-location --sort-output --project="Kazakhstan Disinformation Knowledge Base" --copyright-holder="the contributors" -F locales/babel.cfg -o locales/messages.pot kb templates overrides
+	for lang in ru kk; do \
+	  if [ -f locales/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel -q update --no-fuzzy-matching -i locales/messages.pot -d locales -l $$lang; \
+	  else $(BIN)/pybabel -q init -i locales/messages.pot -d locales -l $$lang; fi; \
+	done
 
 clean:
 	rm -rf site build

@@ -133,13 +133,29 @@ def main(argv=None) -> int:
 # -- MkDocs hook -------------------------------------------------------------
 
 class SiteBuild:
-    """The MkDocs side of a build: checks the entries before MkDocs touches the
-    site folder, adds every generated page and data file in memory, and
-    indexes the written site for search. Its state lives on itself; MkDocs
-    loads this file afresh for each build it runs, `mkdocs serve`'s too."""
+    """The MkDocs side of a build in one language: checks the entries before
+    MkDocs touches the site folder, adds every generated page and data file in
+    memory, gives the theme's templates the language's interface strings and
+    links to the same page in the other languages, and indexes the written
+    site for search. Its state lives on itself; MkDocs loads this file afresh
+    for each build it runs, `mkdocs serve`'s too."""
 
     def __init__(self):
         self.files: dict[str, str] = {}
+        self.language = None
+
+    def on_config(self, config):
+        """Reads the build's language (theme.language); another language's site lives under /<lang>/."""
+        from kb.i18n import LANGUAGES, SOURCE_LANGUAGE, Language
+        from mkdocs.exceptions import PluginError
+
+        code = config.theme["language"]
+        if code not in LANGUAGES:
+            raise PluginError(f"theme.language is '{code}'; this site is built in {', '.join(LANGUAGES)}")
+        self.language = Language.load(code)
+        if code != SOURCE_LANGUAGE and config.site_url and not config.site_url.rstrip("/").endswith(f"/{code}"):
+            config.site_url = f"{config.site_url.rstrip('/')}/{code}/"
+        return config
 
     def on_pre_build(self, config):
         """Fails on bad entries before MkDocs empties the site folder, so the last good site stays."""
@@ -154,11 +170,11 @@ class SiteBuild:
             raise PluginError(f"entries: {result.summary()}; run `python build_entries.py check`; "
                               "site folder left as it was")
         site = Site(name=config.site_name, url=config.site_url or None, directory_urls=config.use_directory_urls)
-        self.files = pipeline.publish(result, site)
-        log.info("entries: %s; %d files generated", result.summary(), len(self.files))
+        self.files = pipeline.publish(result, site, self.language)
+        log.info("entries (%s): %s; %d files generated", self.language.code, result.summary(), len(self.files))
 
     def on_files(self, files, config):
-        """Adds the generated pages and data files to the site, in memory."""
+        """Adds the generated pages and data files, and the hand-written pages in the build's language."""
         from mkdocs.exceptions import PluginError
         from mkdocs.structure.files import File
 
@@ -166,7 +182,33 @@ class SiteBuild:
             if files.get_file_from_path(uri) is not None:
                 raise PluginError(f"docs/{uri} is hand-written but {uri} is a generated page; rename or remove it")
             files.append(File.generated(config, uri, content=content))
+        for file, content in _translated_pages(files, config, self.language.code):
+            files.remove(file)
+            files.append(File.generated(config, file.src_uri, content=content))
         return files
+
+    def on_env(self, env, config, files):
+        """The theme's templates (overrides/) mark interface strings with _() too."""
+        env.add_extension("jinja2.ext.i18n")
+        env.install_gettext_translations(self.language.strings, newstyle=True)
+        return env
+
+    def on_page_context(self, context, page, config, nav):
+        """The same page in every language, for the language switch and hreflang links."""
+        from kb.i18n import LANGUAGE_NAMES, LANGUAGES, SOURCE_LANGUAGE
+
+        # The English site's root: absolute when the site's address is known
+        # (search engines want hreflang addresses whole), else relative.
+        if config.site_url:
+            root = config.site_url.rstrip("/")
+            root = root.removesuffix(f"/{self.language.code}") if self.language.code != SOURCE_LANGUAGE else root
+        else:
+            root = context["base_url"] + ("" if self.language.code == SOURCE_LANGUAGE else "/..")
+        context["kb_alternates"] = [
+            {"lang": code, "name": LANGUAGE_NAMES[code], "current": code == self.language.code,
+             "href": f"{root}/{'' if code == SOURCE_LANGUAGE else code + '/'}{page.url}"}
+            for code in LANGUAGES]
+        return context
 
     def on_post_build(self, config):
         """Indexes the built site for search (kb/search.py), on every build and rebuild."""
@@ -181,6 +223,17 @@ class SiteBuild:
         log.info("search: index written to %s", bundle)
 
 
+def _translated_pages(files, config, language: str):
+    """(hand-written page, its text in the language) for each page of docs/ that
+    docs/<language>/ translates; the translations are excluded from every build
+    as pages of their own (mkdocs.yml, exclude_docs)."""
+    folder = Path(config.docs_dir) / language
+    for file in list(files.documentation_pages()):
+        translated = folder / file.src_uri
+        if file.generated_by is None and translated.is_file():
+            yield file, translated.read_text(encoding="utf-8")
+
+
 def _site_entries_root(config) -> Path:
     # Entries live beside mkdocs.yml, so a test or benchmark site with its own
     # config builds its own entries; KB_ROOT overrides that.
@@ -189,7 +242,8 @@ def _site_entries_root(config) -> Path:
 
 
 _build = SiteBuild()
-on_pre_build, on_files, on_post_build = _build.on_pre_build, _build.on_files, _build.on_post_build
+on_config, on_pre_build, on_files, on_env = _build.on_config, _build.on_pre_build, _build.on_files, _build.on_env
+on_page_context, on_post_build = _build.on_page_context, _build.on_post_build
 
 
 if __name__ == "__main__":

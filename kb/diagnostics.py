@@ -29,6 +29,13 @@ CODES = {
     "E301": "raw HTML in text",
     "E302": "unsafe link in text",
     "E303": "dates out of order or in the future",
+    "E400": "translation header missing or incomplete",
+    "E401": "field in a translation that is not translated text",
+    "E402": "translated field the English entry does not have",
+    "E403": "translatable field missing from a translation",
+    "E404": "translated list of another length than the English",
+    "E405": "translated text cites other sources than the English",
+    "E406": "translation of an entry that does not exist",
 }
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic
+from .i18n import TRANSLATED
 from .schema import Kind, Schema
 from .yamlfile import LineDict, LoadProblem, decode, parse, read_limited
 
@@ -43,8 +44,9 @@ class Entry:
         return self.data[key]
 
 
-def entry_files(entries_dir: Path, schema: Schema) -> tuple[list[tuple[str, str, Kind]], list[Diagnostic]]:
-    """([(path, shown path, kind)] of the entry files, diagnostics of misplaced files)."""
+def entry_files(entries_dir: Path, schema: Schema) -> tuple[list[tuple[str, str, Kind, str | None]], list[Diagnostic]]:
+    """([(path, shown path, kind, language of a translation or None)] of the
+    entry and translation files, diagnostics of misplaced files)."""
     if not entries_dir.is_dir():
         return [], [Diagnostic(entries_dir.name, 1, "E010", "entries folder not found")]
     files, diagnostics = [], []
@@ -52,8 +54,20 @@ def entry_files(entries_dir: Path, schema: Schema) -> tuple[list[tuple[str, str,
         if problem is not None:
             diagnostics.append(Diagnostic(shown, 1, "E010", problem))
         else:
-            files.append((path, shown, kind))
+            files.append((path, shown, kind, translation_language(shown)))
     return files, diagnostics
+
+
+def translation_language(path: str) -> str | None:
+    """'ru' for entries/actors/x.ru.yaml: the language of a translation file."""
+    parts = Path(path).name.split(".")
+    return parts[-2] if len(parts) == 3 and parts[-2] in TRANSLATED else None
+
+
+def english_path(path: str) -> str:
+    """entries/actors/x.yaml for the translation entries/actors/x.ru.yaml."""
+    folder, _, name = path.rpartition("/")
+    return f"{folder}/{name.split('.')[0]}.yaml"
 
 
 def _discover(entries_dir: Path, schema: Schema):
@@ -113,7 +127,8 @@ def _link_problem(path: Path, entries_real: Path) -> str | None:
 
 
 def load_entry(path: str, shown: str, kind: Kind) -> tuple[Entry | None, list[Diagnostic]]:
-    """The entry in one file (None if it cannot be read as one), and the problems found reading it."""
+    """The entry in one file (None if it cannot be read as one), and the problems
+    found reading it. A translation file is read the same way."""
     try:
         data, problems = parse(decode(read_limited(path)))
     except LoadProblem as problem:

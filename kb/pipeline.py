@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, sorted_unique
-from .entries import Entry, entry_files, load_entry
+from .entries import Entry, english_path, entry_files, load_entry
 from .graph import Graph, Reference, link, references_of
 from .history import entry_history
+from .i18n import SOURCE_LANGUAGE, Language
 from .render import Renderer
 from .schema import Schema, load_schema
 from .site import Site, write_changed
+from .translations import Translation, check_translation, localized
 from .validate import EntryChecker, check_collection, check_entry
 
 
@@ -23,6 +25,8 @@ class CheckResult:
     references: dict[str, list[Reference]] = field(default_factory=dict)  # entry path -> its references
     root: Path | None = None
     schema: Schema | None = None  # the schema the entries were checked against
+    # English entry path -> language -> its translation
+    translations: dict[str, dict[str, Translation]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -43,16 +47,36 @@ def check(root: Path, schema: Schema | None = None, today: dt.date | None = None
     schema = schema or load_schema()
     files, diagnostics = entry_files(root / "entries", schema)
     checker = EntryChecker(schema, today or dt.date.today())
-    entries, references = [], {}
-    for path, shown, kind in files:
+    entries, references, translated = [], {}, []
+    for path, shown, kind, language in files:
         entry, found = load_entry(path, shown, kind)
         diagnostics += found
-        if entry is not None:
+        if entry is not None and language is not None:
+            translated.append(Translation(language, shown, entry.data))
+        elif entry is not None:
             diagnostics += check_entry(checker, entry)
             entries.append(entry)
             references[shown] = references_of(entry)
     diagnostics += check_collection(entries, references)
-    return CheckResult(entries, sorted_unique(diagnostics), references, root, schema)
+    translations, found = _match_translations(checker, entries, translated)
+    diagnostics += found
+    return CheckResult(entries, sorted_unique(diagnostics), references, root, schema, translations)
+
+
+def _match_translations(checker: EntryChecker, entries: list[Entry], translated: list[Translation]):
+    """Each translation checked against its English entry, by the English entry's path."""
+    by_path = {entry.path: entry for entry in entries}
+    translations: dict[str, dict[str, Translation]] = {}
+    diagnostics = []
+    for translation in translated:
+        english = by_path.get(english_path(translation.path))
+        if english is None:
+            diagnostics.append(Diagnostic(translation.path, 1, "E406",
+                                          f"translation of {english_path(translation.path)}, which does not exist"))
+            continue
+        diagnostics += check_translation(checker, translation, english)
+        translations.setdefault(english.path, {})[translation.language] = translation
+    return translations, diagnostics
 
 
 def history_of(result: CheckResult) -> dict:
@@ -62,26 +86,28 @@ def history_of(result: CheckResult) -> dict:
     return entry_history(result.root, [entry.path for entry in result.entries])
 
 
-def graph_of(result: CheckResult) -> Graph:
-    """Links the entries of a clean check result."""
+def graph_of(result: CheckResult, language: str = SOURCE_LANGUAGE) -> Graph:
+    """Links the entries of a clean check result, with their text in the language."""
     if not result.ok:
         raise ValueError("cannot link entries with problems")
-    return link(result.entries, result.references)
+    entries = [localized(entry, result.translations.get(entry.path, {}).get(language)) for entry in result.entries]
+    return link(entries, result.references)
 
 
 def generate(result: CheckResult, schema: Schema | None = None, site: Site | None = None,
-             history: dict | None = None) -> tuple[Graph, dict[str, str]]:
-    """Renders the pages of a clean check result.
+             history: dict | None = None, language: Language | None = None) -> tuple[Graph, dict[str, str]]:
+    """Renders the pages of a clean check result, in English or another language.
 
     history maps entry paths to (created, last changed); by default it is
     read from git (kb/history.py). Pass {} for output that does not depend
     on the repository's history, as the golden tests do.
     """
     schema = schema or result.schema or load_schema()
+    language = language or Language.load(SOURCE_LANGUAGE)
     if history is None:
         history = history_of(result)
-    graph = graph_of(result)
-    return graph, Renderer(graph, schema, site=site, history=history).pages()
+    graph = graph_of(result, language.code)
+    return graph, Renderer(graph, schema, site=site, history=history, language=language).pages()
 
 
 def write_pages(pages: dict[str, str], out_dir: Path) -> tuple[int, int]:
@@ -101,16 +127,19 @@ def write_pages(pages: dict[str, str], out_dir: Path) -> tuple[int, int]:
     return written, removed
 
 
-def publish(result: CheckResult, site: Site) -> dict[str, str]:
-    """Every file the site build adds, by its path in the site: the entry
-    pages, lists, redirects of former ids, the columns page, the open data
-    and the feed."""
-    from . import datapackage, opendata, pagemeta
+def publish(result: CheckResult, site: Site, language: Language | None = None) -> dict[str, str]:
+    """Every file the site build of one language adds, by its path in the
+    site: the entry pages, lists, redirects of former ids, the columns page,
+    the open data and the feed. The open data hold every language, and each
+    language's site publishes them, so its Data page can link them."""
+    from . import datapackage, feed, opendata, pagemeta
     from .render import TEMPLATES
 
     schema = result.schema or load_schema()
+    language = language or Language.load(SOURCE_LANGUAGE)
     history = history_of(result)
-    graph, pages = generate(result, site=site, history=history)
+    graph, pages = generate(result, site=site, history=history, language=language)
     pages.update(pagemeta.redirect_pages(graph, TEMPLATES))
     pages["data/columns.md"] = datapackage.columns_page(schema)
-    return {**pages, **opendata.data_files(graph, schema, history, site)}
+    data = opendata.data_files(graph_of(result), schema, history, site)
+    return {**pages, **data, "feed.xml": feed.atom(graph, schema, history, site)}

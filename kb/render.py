@@ -15,6 +15,7 @@ from markupsafe import Markup
 from . import pagemeta
 from .entries import Entry
 from .graph import Graph
+from .i18n import SOURCE_LANGUAGE, Language
 from .schema import Schema
 from .site import Site
 from .text import escape_inline, plain
@@ -68,11 +69,12 @@ class Renderer:
     """Renders every page of the site from a linked graph."""
 
     def __init__(self, graph: Graph, schema: Schema, env: jinja2.Environment | None = None,
-                 site: Site | None = None, history: dict | None = None):
+                 site: Site | None = None, history: dict | None = None, language: Language | None = None):
         self.graph = graph
         self.schema = schema
+        self.language = language or Language.load(SOURCE_LANGUAGE)
         self.views = Views(graph, schema)
-        self.env = env or make_environment()
+        self.env = env or make_environment(translations=self.language.strings)
         self.site = site or Site()
         self.history = history or {}  # entry path -> (created, last changed)
 

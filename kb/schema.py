@@ -23,6 +23,7 @@ class Field:
     items: "Field | None" = None
     fields: tuple["Field", ...] = ()
     example: object = None
+    translate: bool = False  # reader-facing text that translations give in each language
 
     def subfield(self, name: str) -> "Field | None":
         return next((f for f in self.fields if f.name == name), None)
@@ -75,6 +76,7 @@ def _field(name: str, spec: dict) -> Field:
         items=_field(name, spec["items"]) if "items" in spec else None,
         fields=tuple(_field(n, s) for n, s in spec.get("fields", {}).items()),
         example=spec.get("example"),
+        translate=bool(spec.get("translate", False)),
     )
 
 
