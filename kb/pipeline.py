@@ -9,7 +9,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic, sorted_unique
 from .entries import Entry, entry_files, load_entry
 from .graph import Graph, Reference, link, references_of
-from .history import entry_history
+from .history import History, entry_history, read_history
 from .render import Renderer
 from .schema import Schema, load_schema
 from .site import Site, write_changed
@@ -62,6 +62,13 @@ def history_of(result: CheckResult) -> dict:
     return entry_history(result.root, [entry.path for entry in result.entries])
 
 
+def record_of(result: CheckResult) -> History:
+    """The checked entries' dates, their changes and the commit, from one git log and one rev-parse."""
+    if result.root is None:
+        return History({}, [], None)
+    return read_history(result.root, [entry.path for entry in result.entries])
+
+
 def graph_of(result: CheckResult) -> Graph:
     """Links the entries of a clean check result."""
     if not result.ok:
@@ -103,14 +110,17 @@ def write_pages(pages: dict[str, str], out_dir: Path) -> tuple[int, int]:
 
 def publish(result: CheckResult, site: Site) -> dict[str, str]:
     """Every file the site build adds, by its path in the site: the entry
-    pages, lists, redirects of former ids, the columns page, the open data
-    and the feed."""
-    from . import datapackage, opendata, pagemeta
+    pages, lists, redirects of former ids, the columns and changelog pages,
+    the open data and the feed."""
+    from . import changelog, datapackage, opendata, pagemeta
+    from .export import data_version
     from .render import TEMPLATES
 
     schema = result.schema or load_schema()
-    history = history_of(result)
-    graph, pages = generate(result, site=site, history=history)
+    record = record_of(result)
+    graph, pages = generate(result, site=site, history=record.dates)
     pages.update(pagemeta.redirect_pages(graph, TEMPLATES))
     pages["data/columns.md"] = datapackage.columns_page(schema)
-    return {**pages, **opendata.data_files(graph, schema, history, site)}
+    version = data_version(record.dates, graph, record.commit)
+    pages["data/changelog.md"] = changelog.changelog_page(graph, record.changes, version)
+    return {**pages, **opendata.data_files(graph, schema, record.dates, site, record.commit)}
