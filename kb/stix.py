@@ -51,10 +51,9 @@ RELATIONSHIP_TYPES = {("narrative", "parent"): "subnarrative-of"}
 # (pycti: entities/opencti_narrative.py, opencti_channel.py, opencti_event.py).
 
 def _sdo_properties(*extra):
+    # The common properties (created, external_references, labels...) the library adds itself.
     return [("name", StringProperty(required=True)), ("description", StringProperty()),
-            ("aliases", ListProperty(StringProperty)), *extra,
-            ("external_references", ListProperty(stix2.ExternalReference)),
-            ("labels", ListProperty(StringProperty))]
+            ("aliases", ListProperty(StringProperty)), *extra]
 
 
 @stix2.CustomObject("narrative", _sdo_properties(("narrative_types", ListProperty(StringProperty))),
@@ -157,13 +156,13 @@ class Builder:
 
     def narrative(self, entry: Entry):
         text = "\n\n".join(t for t in (entry.get("summary"), entry.get("explainer")) if t)
-        return self.openCTI(Narrative, entry, name=entry.title, description=text)
+        return self.opencti_object(Narrative, entry, name=entry.title, description=text)
 
     def actor(self, entry: Entry):
         actor_type, aliases = entry.get("actor_type"), list(entry.get("aliases") or []) or None
         values = dict(name=entry.title, description=entry.get("description"), aliases=aliases)
         if actor_type in CHANNEL_TYPES:
-            return self.openCTI(Channel, entry, channel_types=[actor_type], **values)
+            return self.opencti_object(Channel, entry, channel_types=[actor_type], **values)
         if is_pusher(self.graph, entry):
             return stix2.ThreatActor(**self.common(entry), **values)
         del values["aliases"]  # an identity has no aliases in STIX 2.1
@@ -173,7 +172,7 @@ class Builder:
     def incident(self, entry: Entry):
         start = parse_date(entry.get("date"))
         end = parse_date(entry.get("end_date") or entry.get("date"))
-        return self.openCTI(Event, entry, name=entry.title, description=entry.get("summary"),
+        return self.opencti_object(Event, entry, name=entry.title, description=entry.get("summary"),
                             start_time=_day_start(start.earliest), stop_time=_day_end(end.latest))
 
     def debunk(self, entry: Entry):
@@ -184,7 +183,7 @@ class Builder:
         return stix2.Note(**self.common(entry), abstract=entry.title, content=content,
                           authors=[self.site.name], object_refs=answered or [self.author])
 
-    def openCTI(self, cls, entry: Entry, **values):
+    def opencti_object(self, cls, entry: Entry, **values):
         """An object of one of OpenCTI's types; the class adds OpenCTI's extension (extension_type new-sdo)."""
         return cls(**self.common(entry), **{k: v for k, v in values.items() if v is not None})
 
