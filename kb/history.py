@@ -130,7 +130,7 @@ def dates_of(changes: list[Change]) -> dict[str, Dates]:
 def head_commit(root: Path) -> str | None:
     """The commit the build is made from; None outside git or before the first commit."""
     output = _git(root, "rev-parse", "--verify", "--quiet", "HEAD")
-    return output.strip() or None if output else None
+    return (output.strip() or None) if output else None
 
 
 def _commit_time(commit: str, stamp: str, latest: dt.datetime) -> dt.datetime | None:
