@@ -78,7 +78,8 @@ def command_export(args) -> int:
     if result is None:
         return 1
     site = Site(name=args.site_name, url=args.site_url)
-    files = opendata.data_files(pipeline.graph_of(result), result.schema, pipeline.history_of(result), site)
+    record = pipeline.record_of(result)
+    files = opendata.data_files(pipeline.graph_of(result), result.schema, record.dates, site, record.commit)
     written = write_changed(files, args.out)
     print(f"{len(files)} data files in {args.out}: {written} written, {len(files) - written} unchanged")
     return 0

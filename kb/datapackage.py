@@ -6,7 +6,7 @@ of kb.json without further edits.
 """
 from __future__ import annotations
 
-from .export import LICENSE, Site
+from .export import LICENSE, Site, Version
 from .editor_schemas import DRAFT, kind_schema
 from .schema import Field, Kind, Schema
 
@@ -18,6 +18,17 @@ EXTRA_FIELDS = (
      "description": "The entry's page: an absolute URL when the site's address is configured, else relative to the site root."},
     {"name": "created", "type": "datetime", "description": "When the entry file was first committed (UTC)."},
     {"name": "updated", "type": "datetime", "description": "When the entry file was last changed (UTC)."},
+)
+# entries.csv: one row per entry of any kind. relationships.csv points at
+# entries of every kind, which one Table Schema foreign key cannot express
+# towards five files; towards this index, keyed on (kind, id), it can.
+ENTRY_INDEX_FIELDS = (
+    {"name": "kind", "type": "string", "description": "The entry's kind: source, actor, narrative, incident or debunk.",
+     "constraints": {"required": True}},
+    {"name": "id", "type": "string", "description": "The entry's id; its row in the kind's own CSV file has the same id.",
+     "constraints": {"required": True, "unique": True}},
+    {"name": "title", "type": "string", "description": "The entry's title (a source's title, an actor's name...)."},
+    *EXTRA_FIELDS,
 )
 RELATIONSHIP_FIELDS = (
     {"name": "from_kind", "type": "string", "description": "Kind of the entry that makes the reference."},
@@ -73,35 +84,56 @@ def kind_resource(kind: Kind, kinds: dict[str, Kind]) -> dict:
 
 
 def _csv_format() -> dict:
-    return {"profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8"}
+    return {"type": "table", "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
+            "encoding": "utf-8"}
 
 
 def _json_resource(name: str, path: str, description: str) -> dict:
-    return {"name": name, "path": path, "description": description, "format": "json",
+    # "type": "json" says what the file is: without it the frictionless
+    # library reads a path ending in .schema.json as a Table Schema
+    # (frictionless 5.21, resources/json.py: SchemaResource, datatype "schema").
+    return {"name": name, "path": path, "type": "json", "description": description, "format": "json",
             "mediatype": "application/json", "encoding": "utf-8"}
 
 
-def descriptor(schema: Schema, site: Site, updated: str) -> dict:
-    """datapackage.json: the files, their columns, the licence and how to cite."""
+def entry_index_resource() -> dict:
+    return {"name": "entries", "path": "entries.csv", "title": "Entries",
+            "description": "One row per entry of any kind: the index relationships.csv refers to.", **_csv_format(),
+            "schema": {"fields": list(ENTRY_INDEX_FIELDS), "primaryKey": ["kind", "id"]}}
+
+
+def relationships_resource() -> dict:
+    ends = [{"fields": [f"{end}_kind", f"{end}_id"], "reference": {"resource": "entries", "fields": ["kind", "id"]}}
+            for end in ("from", "to")]
+    return {"name": "relationships", "path": "relationships.csv", "title": "Relationships",
+            "description": "One row per reference from one entry to another.", **_csv_format(),
+            "schema": {"fields": list(RELATIONSHIP_FIELDS), "foreignKeys": ends}}
+
+
+def descriptor(schema: Schema, site: Site, version: Version) -> dict:
+    """datapackage.json: the files, their columns, the licence, the version and how to cite."""
     resources = [kind_resource(kind, schema.kinds) for kind in schema.kinds.values()]
-    resources.append({"name": "relationships", "path": "relationships.csv", "title": "Relationships",
-                      "description": "One row per reference from one entry to another.", **_csv_format(),
-                      "schema": {"fields": list(RELATIONSHIP_FIELDS)}})
+    resources += [entry_index_resource(), relationships_resource()]
     resources.append(_json_resource("kb", "kb.json", "Every entry with its fields, resolved references and backlinks; described by kb.schema.json."))
+    resources.append(_json_resource("stix", "kb.stix.json", "The knowledge base as a STIX 2.1 bundle, for threat-intelligence platforms (OpenCTI, MISP)."))
     resources.append(_json_resource("kb-schema", "kb.schema.json", "JSON Schema of kb.json."))
     resources += [_json_resource(f"{kind.name}-schema", f"schemas/{kind.name}.schema.json",
                                  f"JSON Schema of a {kind.name} entry file (entries/{kind.folder}/<id>.yaml).")
                   for kind in schema.kinds.values()]
     package = {
-        "profile": "tabular-data-package",
+        # Not tabular-data-package: that profile admits only tables, and the
+        # package also lists kb.json, the STIX bundle and the JSON Schemas.
+        "profile": "data-package",
         "name": "kz-disinfo-kb",
         "title": site.name,
         "description": "Russian propaganda and disinformation aimed at Kazakhstan: sources, actors, narratives, incidents and debunks, with their relationships.",
-        "version": updated[:10],
-        "created": updated,
+        "version": version.date,
+        "created": version.updated,
         "licenses": [LICENSE],
         "resources": resources,
     }
+    if version.commit:
+        package["commit"] = version.commit
     if site.url:
         package["homepage"] = site.url
     return package
@@ -120,7 +152,7 @@ def export_schema(schema: Schema) -> dict:
         "$schema": DRAFT,
         "title": "Knowledge base export (kb.json)",
         "type": "object",
-        "required": ["title", "license", "updated", "counts", "entries"],
+        "required": ["title", "license", "updated", "version", "commit", "counts", "entries"],
         "additionalProperties": False,
         "definitions": {"link": link, "stamp": stamp,
                         **{kind.name: _entry_schema(kind) for kind in schema.kinds.values()}},
@@ -128,6 +160,8 @@ def export_schema(schema: Schema) -> dict:
             "title": {"type": "string"},
             "license": {"type": "object", "required": ["name", "path"]},
             "updated": {"$ref": "#/definitions/stamp"},
+            "version": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+            "commit": {"type": ["string", "null"], "pattern": "^[0-9a-f]{40,64}$"},
             "counts": {"type": "object", "additionalProperties": False,
                        "properties": {name: {"type": "integer", "minimum": 0} for name in schema.kinds},
                        "required": list(schema.kinds)},
@@ -158,7 +192,7 @@ def _entry_schema(kind: Kind) -> dict:
 def columns_view(schema: Schema) -> list[dict]:
     """Per CSV file, its columns with type and description, for the Data pages."""
     tables = [kind_resource(kind, schema.kinds) for kind in schema.kinds.values()]
-    tables.append({"path": "relationships.csv", "schema": {"fields": list(RELATIONSHIP_FIELDS)}})
+    tables += [entry_index_resource(), relationships_resource()]
     return [{"file": table["path"], "columns": table["schema"]["fields"]} for table in tables]
 
 

@@ -28,6 +28,22 @@ RELATIONSHIP_COLUMNS = ("from_kind", "from_id", "relation", "to_kind", "to_id", 
 
 
 @dataclass(frozen=True)
+class Version:
+    """Which version of the data a file holds: every data file carries it."""
+
+    # The day of the last change to any entry, not the clock's: two builds of
+    # the same commit give the same bytes.
+    date: str  # YYYY-MM-DD
+    updated: str  # the last change, to the second (UTC)
+    commit: str | None  # the git commit built; None outside git
+
+
+def data_version(history: dict[str, Dates], graph: Graph, commit: str | None) -> Version:
+    updated = dataset_updated(history, graph)
+    return Version(updated[:10], updated, commit)
+
+
+@dataclass(frozen=True)
 class Relationship:
     source: Entry
     relation: str  # the field holding the reference, without list positions: actors.actor
@@ -88,7 +104,7 @@ def all_relationships(graph: Graph, schema: Schema) -> list[Relationship]:
 # -- kb.json -------------------------------------------------------------------
 
 def kb_document(graph: Graph, schema: Schema, history: dict[str, Dates], site: Site,
-                relations: list[Relationship]) -> dict:
+                relations: list[Relationship], version: Version) -> dict:
     """The whole knowledge base: each entry with its fields, references and backlinks."""
     backlinks: dict[tuple[str, str], list[Relationship]] = {}
     for rel in relations:
@@ -112,7 +128,9 @@ def kb_document(graph: Graph, schema: Schema, history: dict[str, Dates], site: S
     return {
         "title": site.name,
         "license": LICENSE,
-        "updated": dataset_updated(history, graph),
+        "updated": version.updated,
+        "version": version.date,
+        "commit": version.commit,
         "counts": {kind.name: len(graph.all(kind.name)) for kind in schema.kinds.values()},
         "entries": entries,
     }
@@ -180,6 +198,16 @@ def kind_csv(kind_name: str, graph: Graph, schema: Schema, history: dict[str, Da
         rows.append([cell(values.get(name)) for name in kind.field_names]
                     + [site.absolute(site.page(entry)), iso(created), iso(updated)])
     return to_csv([*kind.field_names, *EXTRA_COLUMNS], rows)
+
+
+def entries_csv(graph: Graph, schema: Schema, history: dict[str, Dates], site: Site) -> str:
+    """The index of every entry, which relationships.csv's foreign keys point at."""
+    rows = []
+    for kind in schema.kinds.values():
+        for entry in graph.all(kind.name):
+            created, updated = history[entry.path]
+            rows.append([kind.name, entry.id, entry.title, site.absolute(site.page(entry)), iso(created), iso(updated)])
+    return to_csv(("kind", "id", "title", *EXTRA_COLUMNS), rows)
 
 
 def relationships_csv(relations: list[Relationship]) -> str:

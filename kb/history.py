@@ -17,7 +17,9 @@ import datetime as dt
 import logging
 import os
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .entries import files_below
 
@@ -30,14 +32,42 @@ EARLIEST = dt.datetime(1990, 1, 1, tzinfo=dt.timezone.utc)
 Dates = tuple[dt.datetime, dt.datetime]  # (created, last changed), UTC
 
 
+class Change(NamedTuple):
+    """One commit's change to one entry file."""
+
+    when: dt.datetime  # the commit's date, UTC
+    status: str  # git's A (added), M (modified) or D (deleted)
+    path: str
+
+
+@dataclass(frozen=True)
+class History:
+    """What git says about the entries: their dates, every change, and the commit built."""
+
+    dates: dict[str, Dates]
+    changes: list[Change]  # as the log gives them, newest commit first; [] without git
+    commit: str | None  # HEAD; None outside git
+
+
+def read_history(root: Path, paths: list[str] | None = None, now: dt.datetime | None = None) -> History:
+    """The entries' dates and changes from one `git log`, and HEAD from one `git rev-parse`."""
+    changes = git_changes(root, "entries", now or dt.datetime.now(dt.timezone.utc))
+    dates = _entry_dates(root, paths, dates_of(changes or []))
+    commit = head_commit(root) if changes is not None else None
+    return History(dates, changes or [], commit)
+
+
 def entry_history(root: Path, paths: list[str] | None = None, now: dt.datetime | None = None) -> dict[str, Dates]:
     """{entry path as 'entries/<kind>/<id>.yaml': (created, last changed)} for each
     path; by default, for every *.yaml file below root/entries."""
     now = now or dt.datetime.now(dt.timezone.utc)
+    return _entry_dates(root, paths, git_dates(root, "entries", now))
+
+
+def _entry_dates(root: Path, paths: list[str] | None, committed: dict[str, Dates]) -> dict[str, Dates]:
     if paths is None:
         paths = [f"entries/{rel}" for rel, _link in files_below(str(root / "entries"))
                  if rel.endswith(".yaml") and (root / "entries" / rel).is_file()]
-    committed = git_dates(root, "entries", now)
     dirty = uncommitted_paths(root, "entries") if committed else set()
     history = {}
     for path in sorted(paths):
@@ -55,32 +85,52 @@ def entry_history(root: Path, paths: list[str] | None = None, now: dt.datetime |
 
 def git_dates(root: Path, folder: str, now: dt.datetime) -> dict[str, Dates]:
     """Committer dates of the first and last commit touching each file below folder; {} without git."""
+    return dates_of(git_changes(root, folder, now) or [])
+
+
+def git_changes(root: Path, folder: str, now: dt.datetime) -> list[Change] | None:
+    """Every commit's change to a file below folder, newest first; None without git."""
     # No pathspec: with one, git simplifies merges and may skip a merged
     # branch's commits; names outside folder are dropped on reading instead.
-    output = _git(root, "log", f"--format={COMMIT_MARK.replace(chr(0), '%x00')}%H %ct", "--name-only",
+    output = _git(root, "log", f"--format={COMMIT_MARK.replace(chr(0), '%x00')}%H %ct", "--name-status",
                   "--relative", "--no-renames", "HEAD")
     if output is None:
-        return {}
+        return None
     return parse_log(output, folder, latest=now + dt.timedelta(days=1))
 
 
-def parse_log(output: str, folder: str, latest: dt.datetime) -> dict[str, Dates]:
-    """Reads `git log --format=<mark>%H %ct --name-only` output: {path below folder: (first, last)}."""
+def parse_log(output: str, folder: str, latest: dt.datetime) -> list[Change]:
+    """Reads `git log --format=<mark>%H %ct --name-status` output: the changes below folder."""
     below = folder.rstrip("/") + "/"
-    dates: dict[str, Dates] = {}
+    changes = []
     for block in output.split(COMMIT_MARK)[1:]:
-        header, *names = block.split("\n")
+        header, *lines = block.split("\n")
         commit, _, stamp = header.partition(" ")
         when = _commit_time(commit, stamp, latest)
         if when is None:
             continue
-        for name in names:
+        for line in lines:
+            status, _, name = line.partition("\t")
             if name.startswith(below):
-                # Commit times need not follow the log's order (a rebase keeps
-                # the old ones), hence the earliest and latest, not the first seen.
-                first, last = dates.get(name, (when, when))
-                dates[name] = (min(first, when), max(last, when))
+                changes.append(Change(when, status[:1], name))
+    return changes
+
+
+def dates_of(changes: list[Change]) -> dict[str, Dates]:
+    """{path: (first, last)} of the changes; a deletion counts like any change."""
+    dates: dict[str, Dates] = {}
+    for when, _status, name in changes:
+        # Commit times need not follow the log's order (a rebase keeps
+        # the old ones), hence the earliest and latest, not the first seen.
+        first, last = dates.get(name, (when, when))
+        dates[name] = (min(first, when), max(last, when))
     return dates
+
+
+def head_commit(root: Path) -> str | None:
+    """The commit the build is made from; None outside git or before the first commit."""
+    output = _git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+    return (output.strip() or None) if output else None
 
 
 def _commit_time(commit: str, stamp: str, latest: dt.datetime) -> dt.datetime | None:

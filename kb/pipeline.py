@@ -9,7 +9,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic, sorted_unique
 from .entries import Entry, english_path, entry_files, load_entry
 from .graph import Graph, Reference, link, references_of
-from .history import entry_history
+from .history import History, entry_history, read_history
 from .i18n import SOURCE_LANGUAGE, Language
 from .render import Renderer
 from .schema import Schema, load_schema
@@ -86,6 +86,13 @@ def history_of(result: CheckResult) -> dict:
     return entry_history(result.root, [entry.path for entry in result.entries])
 
 
+def record_of(result: CheckResult) -> History:
+    """The checked entries' dates, their changes and the commit, from one git log and one rev-parse."""
+    if result.root is None:
+        return History({}, [], None)
+    return read_history(result.root, [entry.path for entry in result.entries])
+
+
 def graph_of(result: CheckResult, language: str = SOURCE_LANGUAGE) -> Graph:
     """Links the entries of a clean check result, with their text in the language."""
     if not result.ok:
@@ -129,17 +136,22 @@ def write_pages(pages: dict[str, str], out_dir: Path) -> tuple[int, int]:
 
 def publish(result: CheckResult, site: Site, language: Language | None = None) -> dict[str, str]:
     """Every file the site build of one language adds, by its path in the
-    site: the entry pages, lists, redirects of former ids, the columns page,
-    the open data and the feed. The open data hold every language, and each
-    language's site publishes them, so its Data page can link them."""
-    from . import datapackage, feed, opendata, pagemeta
+    site: the entry pages, lists, redirects of former ids, the columns and
+    changelog pages, the open data and the feed. The open data hold every
+    language, and each language's site publishes them, so its Data page can
+    link them; the feed is in the build's language."""
+    from . import changelog, datapackage, feed, opendata, pagemeta
+    from .export import data_version
     from .render import TEMPLATES
 
     schema = result.schema or load_schema()
     language = language or Language.load(SOURCE_LANGUAGE)
-    history = history_of(result)
-    graph, pages = generate(result, site=site, history=history, language=language)
+    record = record_of(result)
+    graph, pages = generate(result, site=site, history=record.dates, language=language)
     pages.update(pagemeta.redirect_pages(graph, TEMPLATES))
     pages["data/columns.md"] = datapackage.columns_page(schema)
-    data = opendata.data_files(graph_of(result), schema, history, site)
-    return {**pages, **data, "feed.xml": feed.atom(graph, schema, history, site)}
+    english = graph_of(result)
+    version = data_version(record.dates, english, record.commit)
+    pages["data/changelog.md"] = changelog.changelog_page(english, record.changes, version)
+    data = opendata.data_files(english, schema, record.dates, site, record.commit)
+    return {**pages, **data, "feed.xml": feed.atom(graph, schema, record.dates, site)}

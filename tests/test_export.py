@@ -144,7 +144,7 @@ def test_datapackage_describes_every_file_with_its_columns(published):
     _root, site = published
     data = site / "data"
     package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
-    assert package["profile"] == "tabular-data-package"
+    assert package["profile"] == "data-package"
     assert re.fullmatch(r"[a-z0-9._-]+", package["name"])
     assert package["licenses"][0]["name"] == "CC-BY-4.0"
     names = [r["name"] for r in package["resources"]]
@@ -166,12 +166,15 @@ def test_datapackage_describes_every_file_with_its_columns(published):
             if allowed:
                 assert {r[field["name"]] for r in rows} - {""} <= set(allowed)
         if "primaryKey" in table:
-            keys = [r[table["primaryKey"]] for r in rows]
+            key = table["primaryKey"] if isinstance(table["primaryKey"], list) else [table["primaryKey"]]
+            keys = [tuple(r[name] for name in key) for r in rows]
             assert len(keys) == len(set(keys))
         for foreign in table.get("foreignKeys", []):
             target = next(r for r in package["resources"] if r["name"] == foreign["reference"]["resource"])
-            known = {r["id"] for r in read_csv(data / target["path"])}
-            assert {r[foreign["fields"]] for r in rows} - {""} <= known
+            fields, to = (foreign["fields"], foreign["reference"]["fields"])
+            fields, to = ([fields], [to]) if isinstance(fields, str) else (fields, to)
+            known = {tuple(r[name] for name in to) for r in read_csv(data / target["path"])}
+            assert {tuple(r[name] for name in fields) for r in rows if r[fields[0]]} <= known
 
 
 def test_entry_json_schemas_are_published_as_generated(published):
@@ -245,9 +248,13 @@ def test_data_page_links_the_downloads_the_feed_and_the_licence(fixture_site):
     text = " ".join(" ".join(parser.text).split())
     assert "CC BY 4.0" in text and "How to cite" in text
     targets = {(fixture_site / "data" / link).resolve() for link in parser.links if "://" not in link and not link.startswith("#")}
-    for name in ["kb.json", "relationships.csv", "datapackage.json", *(f"{k.folder}.csv" for k in KINDS)]:
+    for name in ["kb.json", "kb.stix.json", "entries.csv", "relationships.csv", "datapackage.json",
+                 "kb.schema.json", *(f"{k.folder}.csv" for k in KINDS)]:
         assert (fixture_site / "data" / name).resolve() in targets, name
     assert (fixture_site / "feed.xml").resolve() in targets
+    assert (fixture_site / "data" / "changelog").resolve() in targets
+    assert (fixture_site / "data" / "changelog" / "index.html").is_file()
+    assert "OpenCTI" in text and "MISP" in text and "breaking change" in text
     columns = " ".join(parse(fixture_site / "data" / "columns" / "index.html", article_only=True).text)
     for field in SCHEMA.kinds["incident"].field_names:
         assert field in columns
@@ -415,9 +422,9 @@ def test_feed_links_are_absolute_when_the_site_address_is_known(kb_copy, tmp_pat
 
 def test_export_writes_only_files_that_changed(kb_copy, tmp_path):
     first = run_cli("export", "--out", str(tmp_path), root=kb_copy)
-    assert first.returncode == 0 and ": 15 written, 0 unchanged" in first.stdout, first.stdout
+    assert first.returncode == 0 and ": 17 written, 0 unchanged" in first.stdout, first.stdout
     second = run_cli("export", "--out", str(tmp_path), root=kb_copy)
-    assert ": 0 written, 15 unchanged" in second.stdout, second.stdout
+    assert ": 0 written, 17 unchanged" in second.stdout, second.stdout
 
 
 def test_export_refuses_bad_entries_with_a_diagnostic(kb_copy, tmp_path):
@@ -443,3 +450,252 @@ def test_csv_and_json_survive_hostile_text(kb_copy, tmp_path):
     assert any(e["title"] == hostile for e in kb_json(tmp_path)["entries"])
     raw = (tmp_path / "data" / "actors.csv").read_bytes()
     assert list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))[0][0] == "id"
+
+
+# -- the data package, checked by the frictionless library ----------------------------------
+
+def frictionless_errors(descriptor: Path) -> list[str]:
+    from frictionless import validate
+
+    report = validate(str(descriptor))
+    return [f"{task.name}: {error.type}: {error.message}" for task in report.tasks for error in task.errors] + \
+        [f"package: {error.message}" for error in report.errors]
+
+
+def test_data_package_validates_with_frictionless(published):
+    """Every resource is checked against the data: the CSVs' types, primary keys and foreign keys."""
+    from frictionless import validate
+
+    _root, site = published
+    descriptor = site / "data" / "datapackage.json"
+    assert frictionless_errors(descriptor) == []
+    report = validate(str(descriptor))
+    package = json.loads(descriptor.read_text(encoding="utf-8"))
+    tables = {task.name: task for task in report.tasks if task.type == "table"}
+    csvs = [r for r in package["resources"] if r["format"] == "csv"]
+    assert sorted(tables) == sorted(r["name"] for r in csvs)
+    for resource in csvs:
+        rows = len(read_csv(site / "data" / resource["path"]))
+        assert tables[resource["name"]].stats["rows"] == rows, resource["name"]
+    relationships = next(r for r in csvs if r["name"] == "relationships")
+    assert {tuple(fk["fields"]) for fk in relationships["schema"]["foreignKeys"]} == {("from_kind", "from_id"), ("to_kind", "to_id")}
+
+
+def test_frictionless_reports_a_reference_to_a_missing_entry_and_a_bad_date(fixture_site, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(fixture_site / "data", data)
+    with (data / "relationships.csv").open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerow(["incident", "first-event", "narratives", "narrative", "no-such-narrative", "", ""])
+    text = (data / "actors.csv").read_text(encoding="utf-8")
+    (data / "actors.csv").write_text(re.sub(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", "yesterday", text, count=1),
+                                     encoding="utf-8")
+    errors = " ".join(frictionless_errors(data / "datapackage.json"))
+    assert "relationships: foreign-key" in errors and "no-such-narrative" in errors
+    assert "actors: type-error" in errors
+
+
+def test_every_data_file_carries_the_datas_version(kb_repo, tmp_path):
+    done = run_cli("export", "--out", str(tmp_path), root=kb_repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    head = subprocess.run(["git", "-C", str(kb_repo), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    document = kb_json(tmp_path)
+    assert (document["version"], document["commit"]) == ("2024-03-01", head)
+    package = json.loads((tmp_path / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    assert (package["version"], package["commit"]) == ("2024-03-01", head)
+    identity = next(o for o in stix_objects(tmp_path) if o["type"] == "identity" and "version" in kb_extension(o))
+    assert (kb_extension(identity)["version"], kb_extension(identity)["commit"]) == ("2024-03-01", head)
+
+
+def test_data_outside_git_has_no_commit(kb_copy, tmp_path):
+    done = run_cli("export", "--out", str(tmp_path), root=kb_copy)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert kb_json(tmp_path)["commit"] is None
+    assert "commit" not in json.loads((tmp_path / "data" / "datapackage.json").read_text(encoding="utf-8"))
+
+
+# -- the STIX bundle ------------------------------------------------------------------------------
+
+OPENCTI_EXTENSION = "extension-definition--ea279b3e-5c71-4632-ac08-831c66a786ba"
+CHANNELS = {"tv-channel", "newspaper", "news-agency", "website", "telegram-channel", "social-media-account"}
+
+
+def stix_text(site: Path) -> str:
+    return (site / "data" / "kb.stix.json").read_text(encoding="utf-8")
+
+
+def stix_objects(site: Path) -> list[dict]:
+    return json.loads(stix_text(site))["objects"]
+
+
+def kb_extension(stix_object: dict) -> dict:
+    """The knowledge base's own property extension: the one that is not OpenCTI's."""
+    found = [v for k, v in stix_object.get("extensions", {}).items() if k != OPENCTI_EXTENSION]
+    return found[0] if found else {}
+
+
+def test_stix_bundle_validates_with_the_oasis_validator(published):
+    from stix2validator import ValidationOptions, validate_string
+
+    _root, site = published
+    results = validate_string(stix_text(site), ValidationOptions(version="2.1"))
+    results = results if isinstance(results, list) else [results]
+    errors = [str(error) for result in results for error in result.errors]
+    assert errors == []
+    assert all(result.is_valid for result in results)
+
+
+def test_stix_bundle_reads_back_with_every_entry_in_its_type(published):
+    import stix2
+
+    _root, site = published
+    bundle = stix2.parse(stix_text(site), allow_custom=True)
+    objects = stix_objects(site)
+    assert [item["id"] for item in bundle.objects] == [o["id"] for o in objects]
+    # The standard types come back as the library's classes, checked property by property;
+    # OpenCTI's types, unknown to a bare stix2, as plain mappings.
+    standard = {"identity": stix2.Identity, "threat-actor": stix2.ThreatActor, "note": stix2.Note,
+                "relationship": stix2.Relationship, "extension-definition": stix2.ExtensionDefinition}
+    for item in bundle.objects:
+        assert isinstance(item, standard.get(item["type"], dict)), item["id"]
+    by_entry = {(kb_extension(o)["kind"], kb_extension(o)["entry_id"]): o for o in objects if "entry_id" in kb_extension(o)}
+    entries = [e for e in kb_json(site)["entries"] if e["kind"] != "source"]
+    assert set(by_entry) == {(e["kind"], e["id"]) for e in entries}
+    pushers = {r["to_id"] for r in read_csv(site / "data" / "relationships.csv")
+               if r["relation"] == "actors.actor" and r["role"] in ("originator", "amplifier")}
+    for entry in entries:
+        item = by_entry[(entry["kind"], entry["id"])]
+        if entry["kind"] == "actor":
+            channel = entry["fields"]["actor_type"] in CHANNELS
+            expected = "channel" if channel else "threat-actor" if entry["id"] in pushers else "identity"
+        else:
+            expected = {"narrative": "narrative", "incident": "event", "debunk": "note"}[entry["kind"]]
+        assert item["type"] == expected, entry["id"]
+        assert item.get("name", item.get("abstract")) == entry["title"]
+        if expected in ("narrative", "channel", "event"):
+            assert item["extensions"][OPENCTI_EXTENSION]["extension_type"] == "new-sdo"
+        assert (item["created"].replace(".000Z", "Z"), item["modified"].replace(".000Z", "Z")) == \
+            (entry["created"], entry["updated"])
+        if expected == "event":
+            assert item["start_time"].startswith(entry["fields"]["date"])
+            assert item["stop_time"] > item["start_time"]
+
+
+def test_stix_bundle_holds_every_link_with_its_field_and_role(published):
+    _root, site = published
+    objects = stix_objects(site)
+    entry_of = {o["id"]: (kb_extension(o)["kind"], kb_extension(o)["entry_id"])
+                for o in objects if "entry_id" in kb_extension(o)}
+    links = {(entry_of[o["source_ref"]], kb_extension(o)["relation"], entry_of[o["target_ref"]], kb_extension(o).get("role", ""))
+             for o in objects if o["type"] == "relationship"}
+    cited = {(entry_of[o["id"]], ref["external_id"]) for o in objects if o["id"] in entry_of
+             for ref in o.get("external_references", []) if "external_id" in ref}
+    sources = {r["id"]: r for r in read_csv(site / "data" / "sources.csv")}
+    rows = read_csv(site / "data" / "relationships.csv")
+    assert rows
+    for row in rows:
+        start = (row["from_kind"], row["from_id"])
+        if row["to_kind"] == "source":
+            assert (start, row["to_id"]) in cited, row
+        else:
+            assert (start, row["relation"], (row["to_kind"], row["to_id"]), row["role"]) in links, row
+    assert len(links) == len([r for r in rows if r["to_kind"] != "source"])
+    urls = {ref.get("url") for o in objects for ref in o.get("external_references", [])}
+    assert {s["url"] for s in sources.values() if s["url"]} <= urls
+    notes = [o for o in objects if o["type"] == "note"]
+    debunks = {e["id"]: e for e in kb_json(site)["entries"] if e["kind"] == "debunk"}
+    for note in notes:
+        fields = debunks[kb_extension(note)["entry_id"]]["fields"]
+        answered = {("incident", i) for i in fields.get("incidents", [])} | {("narrative", n) for n in fields.get("narratives", [])}
+        assert {entry_of[ref] for ref in note["object_refs"]} == answered
+
+
+def test_stix_roles_of_the_fixture(fixture_site):
+    objects = stix_objects(fixture_site)
+    roles = {(kb_extension(o)["relation"], kb_extension(o).get("role")) for o in objects if o["type"] == "relationship"}
+    assert ("actors.actor", "originator") in roles
+    parents = [o for o in objects if o["type"] == "relationship" and kb_extension(o)["relation"] == "parent"]
+    assert parents and all(o["relationship_type"] == "subnarrative-of" for o in parents)
+
+
+def test_a_second_build_gives_the_same_stix_ids_and_bytes(kb_repo, tmp_path):
+    for out in ("one", "two"):
+        done = run_cli("export", "--out", str(tmp_path / out), root=kb_repo)
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert stix_text(tmp_path / "one") == stix_text(tmp_path / "two")
+    before = {o["id"] for o in stix_objects(tmp_path / "one")}
+    touch_entry(kb_repo / "entries/actors/actor-one.yaml")
+    git(kb_repo, "commit", "-q", "-am", "edit", date="2024-05-01T00:00:00+00:00")
+    done = run_cli("export", "--out", str(tmp_path / "three"), root=kb_repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    after = {o["id"]: o for o in stix_objects(tmp_path / "three")}
+    assert set(after) == before  # a re-import updates the objects instead of adding copies
+    actor = next(o for o in after.values() if kb_extension(o).get("entry_id") == "actor-one")
+    assert actor["modified"] == "2024-05-01T00:00:00.000Z"
+
+
+# -- the changelog ------------------------------------------------------------------------------
+
+def changelog_of(root: Path) -> str:
+    from kb.site import Site
+
+    return pipeline.publish(pipeline.check(root), Site())["data/changelog.md"]
+
+
+def month_section(page: str, heading: str) -> str:
+    match = re.search(rf"^## {heading}\n(.*?)(?=^## |\Z)", page, re.S | re.M)
+    assert match, heading
+    return match.group(1)
+
+
+def listed(section: str, label: str) -> list[str]:
+    match = re.search(rf"\*\*{label}\*\* \((\d+)\)\n\n((?:- .*\n)+)", section)
+    if not match:
+        return []
+    items = re.findall(r"^- \w+: (?:\[[^\]]*\]\(\.\./\w+/([\w-]+)\.md\)|([\w-]+))", match.group(2), re.M)
+    assert len(items) == int(match.group(1))
+    return [linked or plain for linked, plain in items]
+
+
+def test_changelog_follows_the_git_history(kb_repo):
+    shutil.copy(kb_repo / "entries/sources/report-a.yaml", kb_repo / "entries/sources/report-c.yaml")
+    text = (kb_repo / "entries/sources/report-c.yaml").read_text(encoding="utf-8")
+    (kb_repo / "entries/sources/report-c.yaml").write_text(text.replace("id: report-a", "id: report-c"), encoding="utf-8")
+    broad = kb_repo / "entries/narratives/broad.yaml"
+    broad.write_text(broad.read_text(encoding="utf-8")
+                     + "corrections:\n  - date: 2024-02-10\n    text: The summary named the wrong year.\n", encoding="utf-8")
+    git(kb_repo, "add", "entries")
+    git(kb_repo, "commit", "-q", "-m", "new source, correction", date="2024-03-15T10:00:00+00:00")
+    page = changelog_of(kb_repo)
+    expected = ["March 2024", "February 2024", "June 2023", "January 2020"]
+    months = re.findall(r"^## (.+)$", page, re.M)
+    assert [month for month in months if month in expected] == expected
+    for other in set(months) - set(expected):  # months with format changes only
+        assert "**Format changes**" in month_section(page, other) and "**Added**" not in month_section(page, other)
+    march = month_section(page, "March 2024")
+    assert listed(march, "Added") == ["report-c"]
+    assert listed(march, "Changed") == ["broad", "variant"]
+    assert listed(month_section(page, "February 2024"), "Corrected") == ["broad"]
+    assert "corrected 2024-02-10" in page
+    assert listed(month_section(page, "June 2023"), "Changed") == ["actor-one"]
+    first = month_section(page, "January 2020")
+    assert sorted(listed(first, "Added")) == sorted(p.stem for p in (kb_repo / "entries").rglob("*.yaml") if p.stem != "report-c")
+    assert listed(first, "Changed") == []
+    head = subprocess.run(["git", "-C", str(kb_repo), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    assert f"version 2024-03-15 (commit `{head}`)" in page
+
+
+def test_changelog_lists_a_removed_entry_without_a_link(kb_repo):
+    git(kb_repo, "rm", "-q", "entries/sources/post-b.yaml")
+    git(kb_repo, "commit", "-q", "-m", "remove post-b", date="2024-07-01T00:00:00+00:00")
+    page = month_section(changelog_of_any(kb_repo), "July 2024")
+    assert listed(page, "Removed") == ["post-b"]
+
+
+def changelog_of_any(root: Path) -> str:
+    """The changelog even where the entries no longer check: built from the history alone."""
+    from kb import changelog
+    from kb.export import Version
+    from kb.graph import link
+    from kb.history import read_history
+
+    return changelog.changelog_page(link([], {}), read_history(root).changes, Version("2024-07-01", "", None), formats=[])
