@@ -29,6 +29,7 @@ CODES = {
     "E301": "raw HTML in text",
     "E302": "unsafe link in text",
     "E303": "dates out of order or in the future",
+    "E310": "quoted incident resting on analyses only, without single_source and a reason",
     "E400": "translation header missing or incomplete",
     "E401": "field in a translation that is not translated text",
     "E402": "translated field the English entry does not have",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, sorted_unique
+from .editorial import check_editorial
 from .entries import Entry, english_path, entry_files, load_entry
 from .graph import Graph, Reference, link, references_of
 from .history import History, entry_history, read_history
@@ -58,6 +59,7 @@ def check(root: Path, schema: Schema | None = None, today: dt.date | None = None
             entries.append(entry)
             references[shown] = references_of(entry)
     diagnostics += check_collection(entries, references)
+    diagnostics += check_editorial({entry.id: entry for entry in entries})
     translations, found = _match_translations(checker, entries, translated)
     diagnostics += found
     return CheckResult(entries, sorted_unique(diagnostics), references, root, schema, translations)
