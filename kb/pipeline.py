@@ -59,7 +59,8 @@ def check(root: Path, schema: Schema | None = None, today: dt.date | None = None
             entries.append(entry)
             references[shown] = references_of(entry)
     diagnostics += check_collection(entries, references)
-    diagnostics += check_editorial({entry.id: entry for entry in entries})
+    if not diagnostics:  # editorial rules read well-formed entries only
+        diagnostics += check_editorial({entry.id: entry for entry in entries})
     translations, found = _match_translations(checker, entries, translated)
     diagnostics += found
     return CheckResult(entries, sorted_unique(diagnostics), references, root, schema, translations)

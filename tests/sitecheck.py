@@ -56,9 +56,17 @@ def site_paths(site: Path, page: str) -> set[str]:
 
 
 def build_site(config: Path, out: Path) -> subprocess.CompletedProcess:
+    """Builds the site as `make build` does: English into out, and each
+    language whose configuration sits beside config (mkdocs.ru.yml...) into
+    out/<language>. Returns the first failed build, or the last one."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(out)],
-                          capture_output=True, text=True, env=env, timeout=600)
+    builds = [(config, out)] + [(config.with_name(f"{config.stem}.{lang}.yml"), out / lang) for lang in ("ru", "kk")]
+    for path, target in builds:
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(path), "-d", str(target)],
+                              capture_output=True, text=True, env=env, timeout=600)
+        if done.returncode != 0:
+            return done
+    return done
 
 
 def broken_links(site: Path) -> list[str]:

@@ -150,6 +150,8 @@ def entry_sets(draw) -> dict[str, dict]:
                 data["former_ids"] = [f"former-{entry_id}"]
             if "end_date" in data:
                 data["date"], data["end_date"] = sorted((data["date"], data["end_date"]), key=_date_key)
+            if data.get("quotes") or data.get("single_source"):  # the editorial rule (E310), met as a contributor would
+                data["single_source"], data["single_source_reason"] = True, "Only one analysis records it."
             files[f"entries/{kind.folder}/{entry_id}.yaml"] = data
     return files
 
