@@ -39,6 +39,9 @@ def print_diagnostics(result: pipeline.CheckResult, github: bool) -> None:
 
 def command_check(args) -> int:
     result = pipeline.check(args.root)
+    if result.ok:  # warnings need a clean check: they compare the entries' history
+        for warning in pipeline.stale_translations(result, pipeline.record_of(result).dates):
+            print(f"{warning} (warning)")
     print_diagnostics(result, args.github)
     return 0 if result.ok else 1
 

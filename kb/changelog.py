@@ -14,7 +14,7 @@ import yaml
 from markupsafe import Markup
 
 from .dates import MONTHS, parse_date
-from .entries import Entry
+from .entries import Entry, translation_language
 from .export import Version
 from .graph import Graph
 from .history import Change
@@ -40,7 +40,7 @@ def monthly_changes(graph: Graph, changes: list[Change]) -> dict[str, dict[str, 
     An entry added in a month is not also listed as changed in it."""
     months: dict[str, dict[str, dict[str, str]]] = {}
     for when, status, path in changes:
-        if path.endswith(".yaml") and status in ("A", "M", "D"):
+        if path.endswith(".yaml") and status in ("A", "M", "D") and translation_language(path) is None:
             months.setdefault(f"{when:%Y-%m}", {}).setdefault(status, {})[path] = ""
     for entry in graph.entries.values():
         for correction in entry.get("corrections") or []:

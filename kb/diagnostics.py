@@ -38,6 +38,10 @@ CODES = {
     "E405": "translated text cites other sources than the English",
     "E406": "translation of an entry that does not exist",
 }
+# Warnings: printed by `check`, which still passes.
+WARNINGS = {
+    "W400": "translation older than the last change of its English entry",
+}
 
 
 @dataclass(frozen=True, order=True)

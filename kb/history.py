@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from .entries import files_below
+from .entries import files_below, translation_language
 
 log = logging.getLogger("mkdocs.plugins.kb.history")
 
@@ -67,7 +67,8 @@ def entry_history(root: Path, paths: list[str] | None = None, now: dt.datetime |
 def _entry_dates(root: Path, paths: list[str] | None, committed: dict[str, Dates]) -> dict[str, Dates]:
     if paths is None:
         paths = [f"entries/{rel}" for rel, _link in files_below(str(root / "entries"))
-                 if rel.endswith(".yaml") and (root / "entries" / rel).is_file()]
+                 if rel.endswith(".yaml") and (root / "entries" / rel).is_file()
+                 and translation_language(rel) is None]
     dirty = uncommitted_paths(root, "entries") if committed else set()
     history = {}
     for path in sorted(paths):

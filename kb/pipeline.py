@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .dates import PartialDate
 from .diagnostics import Diagnostic, sorted_unique
 from .editorial import check_editorial
 from .entries import Entry, english_path, entry_files, load_entry
@@ -15,7 +16,7 @@ from .i18n import SOURCE_LANGUAGE, Language
 from .render import Renderer
 from .schema import Schema, load_schema
 from .site import Site, write_changed
-from .translations import Translation, check_translation, localized
+from .translations import Translation, check_translation, localized, stale
 from .validate import EntryChecker, check_collection, check_entry
 
 
@@ -93,7 +94,21 @@ def record_of(result: CheckResult) -> History:
     """The checked entries' dates, their changes and the commit, from one git log and one rev-parse."""
     if result.root is None:
         return History({}, [], None)
-    return read_history(result.root, [entry.path for entry in result.entries])
+    translations = [t.path for by_language in result.translations.values() for t in by_language.values()]
+    return read_history(result.root, [entry.path for entry in result.entries] + translations)
+
+
+def stale_translations(result: CheckResult, dates: dict) -> list[Diagnostic]:
+    """W400 warnings: translations whose English entry changed after they last did."""
+    warnings = []
+    for path, by_language in sorted(result.translations.items()):
+        for translation in by_language.values():
+            changed = stale(dates.get(path), dates.get(translation.path))
+            if changed is not None:
+                warnings.append(Diagnostic(translation.path, 1, "W400",
+                                           f"the English entry changed on {changed:%Y-%m-%d}, after this translation; "
+                                           "bring it up to date"))
+    return warnings
 
 
 def graph_of(result: CheckResult, language: str = SOURCE_LANGUAGE) -> Graph:
@@ -117,7 +132,30 @@ def generate(result: CheckResult, schema: Schema | None = None, site: Site | Non
     if history is None:
         history = history_of(result)
     graph = graph_of(result, language.code)
-    return graph, Renderer(graph, schema, site=site, history=history, language=language).pages()
+    notices = translation_notices(result, history, language)
+    return graph, Renderer(graph, schema, site=site, history=history, language=language, notices=notices).pages()
+
+
+def translation_notices(result: CheckResult, dates: dict, language: Language) -> dict[str, dict]:
+    """{entry path: what its page in the language says of the translation}:
+    missing, a draft, or reviewed by whom; and when the English changed
+    after it. Nothing for English."""
+    if language.code == SOURCE_LANGUAGE:
+        return {}
+    notices = {}
+    for entry in result.entries:
+        translation = result.translations.get(entry.path, {}).get(language.code)
+        if translation is None:
+            notices[entry.path] = {"status": "missing"}
+            continue
+        notice = {"status": translation.status}
+        if translation.reviewer:
+            notice["reviewer"] = translation.reviewer
+        changed = stale(dates.get(entry.path), dates.get(translation.path))
+        if changed is not None:
+            notice["english_changed"] = language.date(PartialDate(changed.year, changed.month, changed.day))
+        notices[entry.path] = notice
+    return notices
 
 
 def write_pages(pages: dict[str, str], out_dir: Path) -> tuple[int, int]:

@@ -69,7 +69,8 @@ class Renderer:
     """Renders every page of the site from a linked graph."""
 
     def __init__(self, graph: Graph, schema: Schema, env: jinja2.Environment | None = None,
-                 site: Site | None = None, history: dict | None = None, language: Language | None = None):
+                 site: Site | None = None, history: dict | None = None, language: Language | None = None,
+                 notices: dict[str, dict] | None = None):
         self.graph = graph
         self.schema = schema
         self.language = language or Language.load(SOURCE_LANGUAGE)
@@ -77,6 +78,7 @@ class Renderer:
         self.env = env or make_environment(translations=self.language.strings)
         self.site = site or Site()
         self.history = history or {}  # entry path -> (created, last changed)
+        self.notices = notices or {}  # entry path -> the state of its translation in this language
 
     def pages(self) -> dict[str, str]:
         """All generated pages, keyed by their path under docs/."""
@@ -101,7 +103,8 @@ class Renderer:
                                map=pagemeta.map_block(self.graph, entry),
                                citation=pagemeta.citation(entry, self.site, self.history),
                                jsonld=pagemeta.claim_review(entry, self.graph, self.site, self.history)
-                               if entry.kind.name == "debunk" else None)
+                               if entry.kind.name == "debunk" else None,
+                               translation=self.notices.get(entry.path))
 
     def timeline_page(self) -> str:
         return self.env.get_template("timeline.md.j2").render(view=self.views.index("timeline"))

@@ -94,8 +94,20 @@ def _mapping(checker, fields, data: LineDict, english: dict, prefix: str, top: b
         else:
             yield from _value(checker, spec, data[key], english[key], line, path, data)
     for name, spec in known.items():
-        if name not in data and english.get(name) not in (None, "", []):
+        if name not in data and _has_text(spec, english.get(name)):
             yield data.line, "E403", f"'{prefix}{name}' is missing: the English entry has it"
+
+
+def _has_text(spec: Field, value) -> bool:
+    """Whether the English value holds any text to translate (an attribution
+    with a status and no note holds none)."""
+    if value in (None, "", []):
+        return False
+    if spec.type == "object" and isinstance(value, dict):
+        return any(_has_text(f, value.get(f.name)) for f in spec.fields if translatable(f))
+    if spec.type == "list" and isinstance(value, list) and spec.items is not None and spec.items.type == "object":
+        return any(_has_text(spec.items, item) for item in value)
+    return True
 
 
 def _value(checker, spec: Field, value, english, line: int, path: str, parent):

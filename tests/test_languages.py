@@ -1,0 +1,84 @@
+"""The site in English, Russian and Kazakh: every page in each language, with
+its language, alternates and switch; translations shown, and said to be drafts
+or out of date; translation files checked against their English entry."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import KB_FIXTURE, run_cli
+
+LANGUAGES = ("en", "ru", "kk")
+
+
+def page_in(site: Path, language: str, path: str) -> Path:
+    return (site if language == "en" else site / language) / path / "index.html"
+
+
+def entry_paths() -> list[str]:
+    return sorted(f"{p.parent.name}/{p.name.split('.')[0]}" for p in (KB_FIXTURE / "entries").glob("*/*.yaml")
+                  if p.name.count(".") == 1)
+
+
+def test_every_entry_page_exists_in_every_language_with_its_lang_alternates_and_switch(fixture_site):
+    for path in entry_paths():
+        for language in LANGUAGES:
+            html = page_in(fixture_site, language, path).read_text(encoding="utf-8")
+            assert f'<html lang="{language}"' in html, (language, path)
+            alternates = dict(re.findall(r'<link rel="alternate" hreflang="(\w+)" href="([^"]+)"', html))
+            assert set(alternates) == set(LANGUAGES), (language, path)
+            here = page_in(fixture_site, language, path).parent
+            for other, href in alternates.items():
+                assert (here / href / "index.html").resolve() == page_in(fixture_site, other, path).resolve()
+            switch = re.findall(r'class="kb-languages__link" href="([^"]+)" hreflang="(\w+)"', html)
+            assert [lang for _href, lang in switch] == list(LANGUAGES)
+
+
+def test_a_translated_entry_shows_its_text_and_says_it_is_a_draft(fixture_site):
+    ru = page_in(fixture_site, "ru", "actors/actor-one").read_text(encoding="utf-8")
+    assert "Актор Один" in ru and "Политик, который озвучивает общий нарратив" in ru
+    assert 'class="kb-translation kb-translation--draft"' in ru
+    kk = page_in(fixture_site, "kk", "actors/actor-one").read_text(encoding="utf-8")
+    assert 'class="kb-translation kb-translation--missing"' in kk and "A politician who voices" in kk
+    en = page_in(fixture_site, "en", "actors/actor-one").read_text(encoding="utf-8")
+    assert "kb-translation" not in en and "Актор Один" not in en.split("Also written")[0]
+
+
+def git(repo: Path, *args: str, date: str) -> None:
+    env = dict(os.environ, GIT_AUTHOR_NAME="T", GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="T",
+               GIT_COMMITTER_EMAIL="t@example.org", GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+    subprocess.run(["git", "-c", "commit.gpgsign=false", "-C", str(repo), *args], check=True, capture_output=True, env=env)
+
+
+def test_a_translation_older_than_its_english_entry_is_a_warning_and_its_page_says_so(kb_copy, tmp_path):
+    git(kb_copy, "init", "-q", date="2024-01-01T00:00:00+00:00")
+    git(kb_copy, "add", ".", date="2024-01-01T00:00:00+00:00")
+    git(kb_copy, "commit", "-qm", "entries and a translation", date="2024-01-01T00:00:00+00:00")
+    english = kb_copy / "entries/actors/actor-one.yaml"
+    english.write_text(english.read_text(encoding="utf-8").replace("A politician", "A former politician"), encoding="utf-8")
+    git(kb_copy, "commit", "-qam", "the English changes", date="2024-03-05T00:00:00+00:00")
+    done = run_cli("check", root=kb_copy)
+    assert done.returncode == 0, done.stdout
+    assert ("entries/actors/actor-one.ru.yaml:1: W400 the English entry changed on 2024-03-05, after this "
+            "translation; bring it up to date (warning)") in done.stdout.splitlines()
+    from kb import pipeline
+    from kb.i18n import Language
+
+    result = pipeline.check(kb_copy)
+    notices = pipeline.translation_notices(result, pipeline.record_of(result).dates, Language.load("ru"))
+    assert notices["entries/actors/actor-one.yaml"]["english_changed"] == "5 марта 2024\u202fг."
+    assert notices["entries/actors/outlet-two.yaml"] == {"status": "missing"}
+
+
+def test_an_untranslated_field_in_a_translation_is_refused_with_its_line(kb_copy):
+    (kb_copy / "entries/actors/actor-one.kk.yaml").write_text(
+        "translation: {status: draft}\nname: Актор Бір\nroles:\n  - title: Депутат\n  - title: Комментатор\n"
+        "description: Саясаткер [@report-a, p. 2].\nactor_type: person\n", encoding="utf-8")
+    done = run_cli("check", root=kb_copy)
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[0] == ("entries/actors/actor-one.kk.yaml:7: E401 'actor_type' is not translated "
+                                           "text (it is the English entry's in every language); remove it from the translation")
