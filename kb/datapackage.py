@@ -6,7 +6,8 @@ of kb.json without further edits.
 """
 from __future__ import annotations
 
-from .export import LICENSE, Site, Version
+from .export import LICENSE, Site, Version, translated_columns
+from .i18n import LANGUAGE_NAMES
 from .editor_schemas import DRAFT, kind_schema
 from .schema import Field, Kind, Schema
 
@@ -60,6 +61,17 @@ def table_field(field: Field) -> dict:
     return described
 
 
+def translated_fields(kind: Kind) -> list[dict]:
+    """The columns giving a kind's translated fields in each language: empty where not translated yet."""
+    found = []
+    for column, language, spec in translated_columns(kind):
+        described = table_field(spec)
+        described.pop("constraints", None)
+        described.update(name=column, description=f"{LANGUAGE_NAMES[language]} translation: {column_doc(spec)}")
+        found.append(described)
+    return found
+
+
 def column_doc(field: Field) -> str:
     doc = field.doc
     if field.type == "date":
@@ -74,7 +86,8 @@ def column_doc(field: Field) -> str:
 
 
 def kind_resource(kind: Kind, kinds: dict[str, Kind]) -> dict:
-    table = {"fields": [table_field(f) for f in kind.fields] + list(EXTRA_FIELDS), "primaryKey": "id"}
+    table = {"fields": [table_field(f) for f in kind.fields] + list(EXTRA_FIELDS) + translated_fields(kind),
+             "primaryKey": "id"}
     foreign = [{"fields": f.name, "reference": {"resource": kinds[f.to].folder, "fields": "id"}}
                for f in kind.fields if f.type == "ref"]
     if foreign:

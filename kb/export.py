@@ -17,6 +17,8 @@ from .dates import parse_date
 from .history import Dates
 from .entries import Entry
 from .graph import Graph, Reference
+from .i18n import TRANSLATED
+from .translations import translatable
 from .schema import Field, Schema
 from .site import Site
 
@@ -87,6 +89,24 @@ def fields_of(entry: Entry) -> dict:
     return mapping_value(entry.kind.fields, entry.data)
 
 
+def translated_columns(kind) -> list[tuple[str, str, Field]]:
+    """(column, language, field) for each top-level translated field of a kind in each language."""
+    return [(f"{spec.name}_{language}", language, spec) for spec in kind.fields if translatable(spec)
+            for language in TRANSLATED]
+
+
+def translations_of(graph: Graph, entry: Entry) -> dict:
+    """{language: its state and translated fields} for the entry's translations."""
+    found = {}
+    for language, translation in sorted(graph.translations.get(entry.path, {}).items()):
+        fields = [spec for spec in entry.kind.fields if translatable(spec)]
+        state = {"status": translation.status, "fields": mapping_value(fields, translation.data)}
+        if translation.reviewer:
+            state["reviewer"] = translation.reviewer
+        found[language] = state
+    return found
+
+
 # -- relationships -------------------------------------------------------------
 
 def relationships_of(entry: Entry, references: list[Reference]) -> list[Relationship]:
@@ -122,6 +142,7 @@ def kb_document(graph: Graph, schema: Schema, history: dict[str, Dates], site: S
                 "page": site.absolute(site.page(entry)), "file": entry.path,
                 "created": iso(created), "updated": iso(updated),
                 "fields": fields_of(entry),
+                "translations": translations_of(graph, entry),
                 "references": [_reference(graph, rel) for rel in outgoing.get(key, [])],
                 "backlinks": [_backlink(rel) for rel in backlinks.get(key, [])],
             })
@@ -192,12 +213,15 @@ def to_csv(header, rows) -> str:
 def kind_csv(kind_name: str, graph: Graph, schema: Schema, history: dict[str, Dates], site: Site) -> str:
     kind = schema.kinds[kind_name]
     rows = []
+    columns = translated_columns(kind)
     for entry in graph.all(kind_name):
         values = fields_of(entry)
+        translated = translations_of(graph, entry)
         created, updated = history[entry.path]
         rows.append([cell(values.get(name)) for name in kind.field_names]
-                    + [site.absolute(site.page(entry)), iso(created), iso(updated)])
-    return to_csv([*kind.field_names, *EXTRA_COLUMNS], rows)
+                    + [site.absolute(site.page(entry)), iso(created), iso(updated)]
+                    + [cell(translated.get(language, {}).get("fields", {}).get(spec.name)) for _c, language, spec in columns])
+    return to_csv([*kind.field_names, *EXTRA_COLUMNS, *(column for column, _l, _s in columns)], rows)
 
 
 def entries_csv(graph: Graph, schema: Schema, history: dict[str, Dates], site: Site) -> str:

@@ -90,6 +90,8 @@ class Graph:
     citing_entries: dict[str, list[Entry]] = field(default_factory=dict)
     quotes_by_actor: dict[str, list[tuple[Entry, dict]]] = field(default_factory=dict)
     refutations_by_actor: dict[str, list[Entry]] = field(default_factory=dict)
+    # entry path -> language -> its translation (kb/translations.py), for the open data
+    translations: dict = field(default_factory=dict)
 
     def get(self, kind: str, entry_id: str) -> Entry:
         return self.entries[(kind, entry_id)]

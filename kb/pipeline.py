@@ -116,7 +116,9 @@ def graph_of(result: CheckResult, language: str = SOURCE_LANGUAGE) -> Graph:
     if not result.ok:
         raise ValueError("cannot link entries with problems")
     entries = [localized(entry, result.translations.get(entry.path, {}).get(language)) for entry in result.entries]
-    return link(entries, result.references)
+    graph = link(entries, result.references)
+    graph.translations = result.translations
+    return graph
 
 
 def generate(result: CheckResult, schema: Schema | None = None, site: Site | None = None,
