@@ -7,7 +7,8 @@ of kb.json without further edits.
 from __future__ import annotations
 
 from .export import LICENSE, Site, Version, translated_columns
-from .i18n import LANGUAGE_NAMES
+from .i18n import LANGUAGE_NAMES, TRANSLATED
+from .translations import STATUSES
 from .editor_schemas import DRAFT, kind_schema
 from .schema import Field, Kind, Schema
 
@@ -187,13 +188,20 @@ def _entry_schema(kind: Kind) -> dict:
     fields = {key: value for key, value in kind_schema(kind).items() if key != "$schema"}
     return {
         "type": "object",
-        "required": ["kind", "id", "title", "page", "file", "created", "updated", "fields", "references", "backlinks"],
+        "required": ["kind", "id", "title", "page", "file", "created", "updated", "fields", "translations",
+                     "references", "backlinks"],
         "additionalProperties": False,
         "properties": {
             "kind": {"const": kind.name}, "id": {"type": "string"}, "title": {"type": "string"},
             "page": {"type": "string"}, "file": {"type": "string"},
             "created": {"$ref": "#/definitions/stamp"}, "updated": {"$ref": "#/definitions/stamp"},
             "fields": fields,
+            "translations": {
+                "type": "object", "additionalProperties": False,
+                "properties": {language: {
+                    "type": "object", "required": ["status", "fields"], "additionalProperties": False,
+                    "properties": {"status": {"enum": list(STATUSES)}, "reviewer": {"type": "string"},
+                                   "fields": {"type": "object"}}} for language in TRANSLATED}},
             "references": {"type": "array", "items": {"$ref": "#/definitions/link"}},
             "backlinks": {"type": "array", "items": {"$ref": "#/definitions/link"}},
         },

@@ -38,7 +38,9 @@ class CheckResult:
         if self.ok:
             counts = Counter((e.kind.folder, e.kind.name) for e in self.entries)
             detail = ", ".join(f"{n} {name if n == 1 else folder}" for (folder, name), n in sorted(counts.items()))
-            return f"{len(self.entries)} entries checked ({detail}): no problems"
+            translations = sum(len(by_language) for by_language in self.translations.values())
+            also = f" and {translations} translation{'s' if translations != 1 else ''}" if translations else ""
+            return f"{len(self.entries)} entries{also} checked ({detail}): no problems"
         files = len({d.path for d in self.diagnostics})
         problems = len(self.diagnostics)
         return f"{problems} problem{'s' if problems != 1 else ''} in {files} file{'s' if files != 1 else ''}"

@@ -59,7 +59,8 @@ def test_every_error_code_has_a_fixture():
 def test_clean_fixture_passes_with_summary(kb_copy):
     result = run_cli("check", root=kb_copy)
     assert result.returncode == 0, result.stdout
-    assert result.stdout == "10 entries checked (3 actors, 1 debunk, 2 incidents, 2 narratives, 2 sources): no problems\n"
+    assert result.stdout == ("10 entries and 1 translation checked (3 actors, 1 debunk, 2 incidents, 2 narratives, "
+                             "2 sources): no problems\n")
 
 
 def test_all_problems_of_a_run_are_reported_sorted(kb_copy):
