@@ -210,6 +210,7 @@ class SiteBuild:
             root = context["base_url"] + ("" if self.language.code == SOURCE_LANGUAGE else "/..")
         context["kb_alternates"] = [
             {"lang": code, "name": LANGUAGE_NAMES[code], "current": code == self.language.code,
+             "root": f"{root}/{'' if code == SOURCE_LANGUAGE else code + '/'}",
              "href": f"{root}/{'' if code == SOURCE_LANGUAGE else code + '/'}{page.url}"}
             for code in LANGUAGES]
         return context

@@ -8,11 +8,19 @@
   var PAGE_SIZE = 10;
   var DEBOUNCE_MS = 120;
   // Pagefind's "kind" filter holds the singular; the buttons say the plural.
-  var KIND_LABELS = {Narrative: "Narratives", Actor: "Actors", Incident: "Incidents", Debunk: "Debunks",
-                     Source: "Sources", Page: "Other pages"};
-
   var box = document.querySelector("[data-kb-search]");
   if (!box) return;
+  // Messages in the page's language (overrides/partials/kb-search.html).
+  var MESSAGES = JSON.parse(box.getAttribute("data-kb-messages") || "{}");
+  function message(key, values) {
+    return String(MESSAGES[key] || key).replace(/\{(\w+)\}/g, function (_all, name) {
+      return values && name in values ? values[name] : "";
+    });
+  }
+  // The other languages' sites, whose indexes "all languages" adds.
+  var otherLanguages = (box.getAttribute("data-kb-languages") || "").split(" ").filter(Boolean);
+  var otherRoots = (box.getAttribute("data-kb-roots") || "").split(" ").filter(Boolean);
+  var everywhere = box.querySelector(".kb-search__all-languages");
   var input = box.querySelector(".kb-search__input");
   var panel = box.querySelector(".kb-search__panel");
   var status = box.querySelector(".kb-search__status");
@@ -22,19 +30,38 @@
   // The site root as a path, so result links work when the site lives in a sub-folder.
   var root = new URL(box.getAttribute("data-kb-search"), location.href);
 
-  var engine = null;      // Pagefind's module, once loaded
+  var engine = null;      // Pagefind's module for the page's language, once loaded
+  var allEngine = null;   // a second instance with every language's index merged in
   var latest = 0;         // number of the newest query; older answers are dropped
   var timer = null;
   var state = {query: "", kind: "", results: [], shown: 0};
 
+  function startEngine(moduleUrl) {
+    return import(moduleUrl).then(function (pagefind) {
+      // Long pages (a head of state in hundreds of incidents) are penalised less
+      // than by default, so they are not buried under short pages that mention them.
+      return pagefind.options({baseUrl: root.pathname, excerptLength: 24, ranking: {pageLength: 0.2}})
+        .then(function () { return pagefind; });
+    });
+  }
+
   function loadEngine() {
+    if (everywhere && everywhere.checked && otherRoots.length) {
+      if (!allEngine) {
+        // A query string makes the browser load a second, separate module.
+        allEngine = startEngine(new URL("pagefind/pagefind.js?all", root).href).then(function (pagefind) {
+          return Promise.all(otherRoots.map(function (other, index) {
+            var base = new URL(other, location.href);
+            return pagefind.mergeIndex(new URL("pagefind/", base).pathname,
+                                       {language: otherLanguages[index], baseUrl: base.pathname});
+          })).then(function () { return pagefind.filters(); }).then(function () { return pagefind; });
+        });
+      }
+      return allEngine;
+    }
     if (!engine) {
-      engine = import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
-        // Long pages (a head of state in hundreds of incidents) are penalised less
-        // than by default, so they are not buried under short pages that mention them.
-        return pagefind.options({baseUrl: root.pathname, excerptLength: 24, ranking: {pageLength: 0.2}})
-          .then(function () { return pagefind.filters(); })  // loads the counts per kind
-          .then(function () { return pagefind; });
+      engine = startEngine(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
+        return pagefind.filters().then(function () { return pagefind; });  // loads the counts per kind
       });
     }
     return engine;
@@ -78,7 +105,9 @@
     link.className = "kb-search__link";
     link.href = data.url;
     var kind = (data.meta && data.meta.kind) || "Page";
-    link.appendChild(span("kb-search__kind kb-search__kind--" + kind.toLowerCase(), kind));
+    link.appendChild(span("kb-search__kind kb-search__kind--" + kind.toLowerCase(), message("kind." + kind)));
+    var language = languageOf(data.url);
+    if (language) link.appendChild(span("kb-search__language", language.toUpperCase()));
     link.appendChild(document.createTextNode(" "));
     link.appendChild(span("kb-search__title", decode((data.meta && data.meta.title) || data.url)));
     link.appendChild(span("kb-search__excerpt", excerptNodes(data.excerpt)));
@@ -86,15 +115,27 @@
     return item;
   }
 
-  function plural(count, word) {
-    return count + " " + word + (count === 1 ? "" : "s");
+  // The language of a result from another language's site: the language whose
+  // site's address is the longest start of the result's ("" for the page's own).
+  function languageOf(url) {
+    var path = new URL(url, location.href).pathname;
+    var found = "", longest = root.pathname.length * (path.indexOf(root.pathname) === 0 ? 1 : -1);
+    otherRoots.forEach(function (other, index) {
+      var prefix = new URL(other, location.href).pathname;
+      if (path.indexOf(prefix) === 0 && prefix.length > longest) {
+        found = otherLanguages[index];
+        longest = prefix.length;
+      }
+    });
+    return found;
   }
 
   function describe() {
     var count = state.results.length;
-    var scope = state.kind ? " among " + (KIND_LABELS[state.kind] || state.kind).toLowerCase() : "";
-    if (!count) return "No results for \u201c" + state.query + "\u201d" + scope + ".";
-    return plural(count, "result") + " for \u201c" + state.query + "\u201d" + scope + ".";
+    var values = {count: count, query: state.query};
+    var text = message(count === 0 ? "none" : count === 1 ? "result" : "results", values);
+    if (state.kind) text += " " + message("among", {kind: message(state.kind).toLowerCase()});
+    return text + ".";
   }
 
   function kindButton(value, label, count) {
@@ -115,9 +156,9 @@
     kinds.replaceChildren();
     var values = Object.keys(totals || {}).filter(function (value) { return totals[value] > 0; });
     if (values.length < 2 && !state.kind) return;
-    kinds.appendChild(kindButton("", "All", null));
+    kinds.appendChild(kindButton("", message("all"), null));
     values.sort().forEach(function (value) {
-      kinds.appendChild(kindButton(value, KIND_LABELS[value] || value, totals[value]));
+      kinds.appendChild(kindButton(value, message(value), totals[value]));
     });
   }
 
@@ -165,7 +206,7 @@
     }).catch(function (error) {
       if (query !== latest) return;
       box.removeAttribute("aria-busy");
-      status.textContent = "Search is unavailable: " + error.message;
+      status.textContent = message("unavailable", {error: error.message});
       open();
     });
   }
@@ -201,6 +242,10 @@
     });
   });
   more.addEventListener("click", function () { showMore(latest); });
+  if (everywhere) {
+    if (!otherRoots.length) everywhere.parentNode.hidden = true;
+    everywhere.addEventListener("change", function () { search(input.value); });
+  }
   box.addEventListener("keydown", function (event) {
     if (event.key === "ArrowDown") { event.preventDefault(); moveFocus(1); }
     else if (event.key === "ArrowUp") { event.preventDefault(); moveFocus(-1); }
