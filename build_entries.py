@@ -4,6 +4,7 @@
     python build_entries.py check            report every problem, exit 1 if any
     python build_entries.py [build]          check, then write pages to build/pages/
     python build_entries.py new KIND ID      write a commented template for a new entry
+    python build_entries.py new KIND ID --translate ru   start a translation of an entry
     python build_entries.py schemas          regenerate schema/json/ (editor schemas)
     python build_entries.py export --out DIR write the open data files and the Atom feed
 
@@ -70,6 +71,8 @@ def command_build(args) -> int:
 def command_new(args) -> int:
     from kb import scaffold
 
+    if args.translate:
+        return scaffold.start_translation(args.root, args.kind, args.id, args.translate)
     return scaffold.main(args.root, args.kind, args.id)
 
 
@@ -116,6 +119,7 @@ def parse_args(argv):
     new = sub.add_parser("new", help="write a template for a new entry")
     new.add_argument("kind", help="source, actor, narrative, incident or debunk")
     new.add_argument("id", help="the new entry's id, e.g. evgeny-fyodorov")
+    new.add_argument("--translate", metavar="LANG", help="start a translation of the existing entry (ru or kk)")
     exporter = sub.add_parser("export", help="write the open data files (data/, feed.xml) to a folder")
     exporter.add_argument("--out", type=Path, required=True)
     exporter.add_argument("--site-url", default=None, help="the site's public address, for absolute links")

@@ -11,6 +11,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import yaml
+
 from .diagnostics import did_you_mean
 from .editor_schemas import modeline
 from .schema import Field, Kind, Schema, load_schema
@@ -168,4 +170,76 @@ def main(root: Path, kind_name: str, entry_id: str, schema: Schema | None = None
         return 1
     print(f"wrote {shown}")
     print("Fill in the blank fields, then run: python build_entries.py check")
+    return 0
+
+
+# -- translations ----------------------------------------------------------------
+
+
+class _TranslationDumper(yaml.SafeDumper):
+    """Writes text of several lines as a literal block, as entries are written."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_TranslationDumper.add_representer(str, _text)
+
+
+def translation_template(entry, language: str) -> str:
+    """A translation file to start from: the header, then the English text of
+    every translatable field, in the entry's shape, to be replaced."""
+    from .translations import translatable
+
+    data = _translatable_part(entry.kind.fields, entry.data, translatable)
+    header = ("translation:\n  status: draft  # 'reviewed' once a reviewer has read it against the English\n"
+              "  translator: ''  # your name, or the tool that drafted it\n"
+              "# Replace each English text below; keep every [@source, locator] as it is.\n")
+    body = yaml.dump(data, Dumper=_TranslationDumper, allow_unicode=True, sort_keys=False, width=1000)
+    return header + body
+
+
+def _translatable_part(fields, data: dict, translatable) -> dict:
+    part = {}
+    for spec in fields:
+        value = data.get(spec.name)
+        if value in (None, "", []) or not translatable(spec):
+            continue
+        if spec.type == "object" and isinstance(value, dict):
+            value = _translatable_part(spec.fields, value, translatable)
+        elif spec.type == "list" and spec.items.type == "object" and isinstance(value, list):
+            value = [_translatable_part(spec.items.fields, item, translatable) for item in value]
+        if value not in ({}, []):
+            part[spec.name] = value
+    return part
+
+
+def start_translation(root: Path, kind_name: str, entry_id: str, language: str,
+                      schema: Schema | None = None) -> int:
+    """`new KIND ID --translate LANG`: writes entries/<folder>/<id>.<lang>.yaml."""
+    from .entries import load_entry
+    from .i18n import TRANSLATED
+
+    schema = schema or load_schema()
+    kind = find_kind(schema, kind_name)
+    if kind is None or language not in TRANSLATED:
+        print(f"new: translations are of a kind ({', '.join(schema.kinds)}) into {', '.join(TRANSLATED)}",
+              file=sys.stderr)
+        return 1
+    english = f"entries/{kind.folder}/{entry_id}.yaml"
+    entry, _problems = load_entry(str(root / english), english, kind) if (root / english).is_file() else (None, [])
+    if entry is None:
+        print(f"new: {english} does not exist or cannot be read; translate an existing entry", file=sys.stderr)
+        return 1
+    shown = f"entries/{kind.folder}/{entry_id}.{language}.yaml"
+    try:
+        with open(root / shown, "x", encoding="utf-8", newline="\n") as handle:
+            handle.write(translation_template(entry, language))
+    except FileExistsError:
+        print(f"new: {shown} already exists; edit it", file=sys.stderr)
+        return 1
+    print(f"wrote {shown}")
+    print("Translate each text, then run: python build_entries.py check")
     return 0

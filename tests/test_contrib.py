@@ -433,7 +433,7 @@ def test_workflows_validate_against_githubs_schema():
 
 def test_issue_forms_and_config_validate():
     forms = sorted(p for p in (GITHUB / "ISSUE_TEMPLATE").glob("*.yml") if p.name != "config.yml")
-    assert [f.name for f in forms] == ["report-error.yml", "request-correction.yml", "suggest-entry.yml"]
+    assert [f.name for f in forms] == ["report-error.yml", "report-translation-error.yml", "request-correction.yml", "suggest-entry.yml"]
     result = check_jsonschema("vendor.github-issue-forms", forms)
     assert result.returncode == 0, result.stdout + result.stderr
     result = check_jsonschema("vendor.github-issue-config", [GITHUB / "ISSUE_TEMPLATE/config.yml"])

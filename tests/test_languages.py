@@ -82,3 +82,17 @@ def test_an_untranslated_field_in_a_translation_is_refused_with_its_line(kb_copy
     assert done.returncode == 1
     assert done.stdout.splitlines()[0] == ("entries/actors/actor-one.kk.yaml:7: E401 'actor_type' is not translated "
                                            "text (it is the English entry's in every language); remove it from the translation")
+
+
+def test_new_starts_a_translation_that_passes_check_and_refuses_a_second(kb_copy):
+    (kb_copy / "entries/actors/actor-one.ru.yaml").unlink()
+    done = run_cli("new", "actor", "actor-one", "--translate", "kk", root=kb_copy)
+    assert done.returncode == 0 and done.stdout.startswith("wrote entries/actors/actor-one.kk.yaml"), done.stderr
+    text = (kb_copy / "entries/actors/actor-one.kk.yaml").read_text(encoding="utf-8")
+    assert text.startswith("translation:\n  status: draft")
+    assert "roles:\n- title: Deputy\n- title: Commentator\n" in text and "[@report-a, p. 2]" in text
+    assert run_cli("check", root=kb_copy).returncode == 0
+    again = run_cli("new", "actor", "actor-one", "--translate", "kk", root=kb_copy)
+    assert again.returncode == 1 and "already exists" in again.stderr
+    missing = run_cli("new", "actor", "nobody", "--translate", "ru", root=kb_copy)
+    assert missing.returncode == 1 and "does not exist" in missing.stderr
