@@ -196,28 +196,41 @@ class SiteBuild:
         return files
 
     def on_env(self, env, config, files):
-        """The theme's templates (overrides/) mark interface strings with _() too."""
+        """The theme's templates (overrides/) mark interface strings with _() too,
+        and the sitemap (overrides/sitemap.xml) lists each page's other languages."""
         env.add_extension("jinja2.ext.i18n")
         env.install_gettext_translations(self.language.strings, newstyle=True)
+        env.globals["kb_alternates_of"] = lambda page: self.alternates(page.url, config)
         return env
 
     def on_page_context(self, context, page, config, nav):
-        """The same page in every language, for the language switch and hreflang links."""
+        """The same page in every language, for the language switch."""
+        context["kb_alternates"] = self.alternates(page.url, config, context["base_url"])
+        return context
+
+    def alternates(self, url: str, config, base_url: str | None = None) -> list[dict]:
+        """The page at url (relative to its language's root) in every language.
+
+        Addresses are absolute when the site's address is known (search
+        engines want hreflang addresses whole), else relative to base_url,
+        or to the server's root when there is none (the sitemap).
+        """
         from kb.i18n import LANGUAGE_NAMES, LANGUAGES, SOURCE_LANGUAGE
 
-        # The English site's root: absolute when the site's address is known
-        # (search engines want hreflang addresses whole), else relative.
+        own = self.language.code
         if config.site_url:
             root = config.site_url.rstrip("/")
-            root = root.removesuffix(f"/{self.language.code}") if self.language.code != SOURCE_LANGUAGE else root
+            root = root.removesuffix(f"/{own}") if own != SOURCE_LANGUAGE else root
+        elif base_url is not None:
+            root = base_url + ("" if own == SOURCE_LANGUAGE else "/..")
         else:
-            root = context["base_url"] + ("" if self.language.code == SOURCE_LANGUAGE else "/..")
-        context["kb_alternates"] = [
-            {"lang": code, "name": LANGUAGE_NAMES[code], "current": code == self.language.code,
-             "root": f"{root}/{'' if code == SOURCE_LANGUAGE else code + '/'}",
-             "href": f"{root}/{'' if code == SOURCE_LANGUAGE else code + '/'}{page.url}"}
-            for code in LANGUAGES]
-        return context
+            root = ""
+        found = []
+        for code in LANGUAGES:
+            language_root = f"{root}/{'' if code == SOURCE_LANGUAGE else code + '/'}"
+            found.append({"lang": code, "name": LANGUAGE_NAMES[code], "current": code == own,
+                          "root": language_root, "href": language_root + url})
+        return found
 
     def on_post_build(self, config):
         """Indexes the built site for search (kb/search.py), on every build and rebuild."""
