@@ -153,7 +153,10 @@ class SiteBuild:
                 log.error(str(diagnostic))
             raise PluginError(f"entries: {result.summary()}; run `python build_entries.py check`; "
                               "site folder left as it was")
-        site = Site(name=config.site_name, url=config.site_url or None, directory_urls=config.use_directory_urls)
+        extra = config.extra or {}
+        site = Site(name=config.site_name, url=config.site_url or None, directory_urls=config.use_directory_urls,
+                    repo_url=config.repo_url or None, publisher=extra.get("publisher") or None,
+                    contact=extra.get("contact") or None)
         self.files = pipeline.publish(result, site)
         log.info("entries: %s; %d files generated", result.summary(), len(self.files))
 
