@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -132,6 +133,10 @@ def main(argv=None) -> int:
 
 # -- MkDocs hook -------------------------------------------------------------
 
+# Where docs/index.md takes the home page's generated part.
+HOME_MARKER = re.compile(r"<!-- kb:home\b.*?-->", re.S)
+
+
 class SiteBuild:
     """The MkDocs side of a build: checks the entries before MkDocs touches the
     site folder, adds every generated page and data file in memory, and
@@ -140,6 +145,7 @@ class SiteBuild:
 
     def __init__(self):
         self.files: dict[str, str] = {}
+        self.home = ""
 
     def on_pre_build(self, config):
         """Fails on bad entries before MkDocs empties the site folder, so the last good site stays."""
@@ -158,6 +164,7 @@ class SiteBuild:
                     repo_url=config.repo_url or None, publisher=extra.get("publisher") or None,
                     contact=extra.get("contact") or None)
         self.files = pipeline.publish(result, site)
+        self.home = self.files.pop(pipeline.HOME_PART, "")
         log.info("entries: %s; %d files generated", result.summary(), len(self.files))
 
     def on_files(self, files, config):
@@ -170,6 +177,12 @@ class SiteBuild:
                 raise PluginError(f"docs/{uri} is hand-written but {uri} is a generated page; rename or remove it")
             files.append(File.generated(config, uri, content=content))
         return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        """Puts the home page's generated part (counts, latest incidents) where docs/index.md marks it."""
+        if page.file.src_uri == "index.md":
+            return HOME_MARKER.sub(lambda _match: self.home, markdown, count=1)
+        return markdown
 
     def on_post_build(self, config):
         """Indexes the built site for search (kb/search.py), on every build and rebuild."""
@@ -193,6 +206,7 @@ def _site_entries_root(config) -> Path:
 
 _build = SiteBuild()
 on_pre_build, on_files, on_post_build = _build.on_pre_build, _build.on_files, _build.on_post_build
+on_page_markdown = _build.on_page_markdown
 
 
 if __name__ == "__main__":

@@ -16,6 +16,10 @@ from .site import Site, write_changed
 from .validate import EntryChecker, check_collection, check_entry
 
 
+# Not a file: the home page's generated part, which the hook puts into docs/index.md.
+HOME_PART = "<home>"
+
+
 @dataclass
 class CheckResult:
     entries: list[Entry]
@@ -112,5 +116,6 @@ def publish(result: CheckResult, site: Site) -> dict[str, str]:
     history = history_of(result)
     graph, pages = generate(result, site=site, history=history)
     pages.update(pagemeta.redirect_pages(graph, TEMPLATES))
+    pages[HOME_PART] = Renderer(graph, schema, site=site, history=history).home_page()
     pages["data/columns.md"] = datapackage.columns_page(schema)
     return {**pages, **opendata.data_files(graph, schema, history, site)}

@@ -83,7 +83,6 @@ class Renderer:
         pages["corrections.md"] = self.corrections_page()
         pages["timeline.md"] = self.timeline_page()
         pages["map.md"] = self.map_page()
-        pages["index.md"] = self.home_page()
         pages["glossary.md"] = self.glossary_page()
         pages["about.md"] = self.about_page()
         for narrative in self.graph.all("narrative"):

@@ -193,14 +193,24 @@ class Views(IndexViews):
         g = self.graph
         involved = g.incidents_of_actor.get(entry.id, [])
         by_role: dict[str, list] = {}
+        incidents_in: dict[str, list[Entry]] = {}
         for incident, role in involved:
             group = ("in_their_name" if unsettled(incident) else "spread") if role in PUSHING_ROLES else role
             by_role.setdefault(group, []).append(dict(self._timeline_item(incident, root), role=term("role", role, root)))
+            incidents_in.setdefault(group, []).append(incident)
         quotes = g.quotes_by_actor.get(entry.id, [])
         refuted = g.refutations_by_actor.get(entry.id, [])
-        # A debunk the actor refuted is listed once, under what they refuted.
-        spread = [d for d in g.debunks_of_actor(entry.id) if d not in refuted]
-        debunks = [self._debunk_item(d, root) for d in spread]
+
+        def debunks_of(incidents):
+            # A debunk the actor refuted is listed once, under what they refuted.
+            found = {d.id: d for i in incidents for d in g.debunks_of_incident.get(i.id, []) if d not in refuted}
+            return [self._debunk_item(d, root) for d in sorted(found.values(), key=lambda e: e.title.lower())]
+
+        def narratives_of(incidents):
+            found = {n: g.get("narrative", n) for i in incidents for n in i.get("narratives") or []}
+            return [self._link(n, root) for n in sorted(found.values(), key=lambda e: e.title.lower())]
+
+        debunks = debunks_of(incidents_in.get("spread", []))
         return {
             "type": ACTOR_TYPE_SINGULAR[entry["actor_type"]],
             "aliases": entry.get("aliases") or [],
@@ -212,11 +222,13 @@ class Views(IndexViews):
             "targeted": by_role.get("target", []),
             "subject": by_role.get("subject", []),
             "responded": by_role.get("responder", []),
-            "narratives": [self._link(n, root) for n in g.narratives_pushed_by(entry.id)],
+            "narratives": narratives_of(incidents_in.get("spread", [])),
+            "narratives_in_their_name": narratives_of(incidents_in.get("in_their_name", [])),
             "quotes": [self._quote_item(q, i, cites, root) for i, q in quotes if not unsettled(i)],
             "quotes_in_their_name": [dict(self._quote_item(q, i, cites, root), status=self._attribution_term(i, root))
                                      for i, q in quotes if unsettled(i)],
             "debunks": debunks,
+            "debunks_in_their_name": debunks_of(incidents_in.get("in_their_name", [])),
             "refutations": [self._debunk_item(d, root) for d in refuted],
             "facts": dict(self._seen([i for i, _ in involved]), spread=len(by_role.get("spread", [])),
                           in_their_name=len(by_role.get("in_their_name", [])),
