@@ -55,8 +55,8 @@ def site_paths(site: Path, page: str) -> set[str]:
     return found
 
 
-def build_site(config: Path, out: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+def build_site(config: Path, out: Path, **env_vars: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **env_vars)
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(out)],
                           capture_output=True, text=True, env=env, timeout=600)
 
