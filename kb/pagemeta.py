@@ -66,6 +66,11 @@ def report_error(entry: Entry, site: Site) -> str | None:
     return f"{site.repo_url.rstrip('/')}/issues/new?{query}"
 
 
+def report_form(site: Site) -> str | None:
+    """The repository's "Report an error" form, empty; None without a repository."""
+    return f"{site.repo_url.rstrip('/')}/issues/new?template=report-error.yml" if site.repo_url else None
+
+
 def contact_link(site: Site) -> Markup | None:
     """The configured contact address as a mailto link (or a link, if it is a web address)."""
     contact = (site.contact or "").strip()

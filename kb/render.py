@@ -18,7 +18,7 @@ from .graph import Graph
 from .schema import Schema
 from .site import Site
 from .text import escape_inline, plain
-from .labels import KIND_LABELS
+from .labels import KIND_LABELS, term
 from .views import Views
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -99,6 +99,7 @@ class Renderer:
         template = self.env.get_template(f"{entry.kind.name}.md.j2")
         return template.render(entry=entry, view=view, root=root, cite=cites,
                                kind_label=KIND_LABELS[entry.kind.name], title=entry.title,
+                               kind_term=term("kind", entry.kind.name, root),
                                description=description_of(entry), tags=entry.get("tags") or [],
                                corrections=self.views.corrections(entry, cites),
                                map=pagemeta.map_block(self.graph, entry),
@@ -135,4 +136,5 @@ class Renderer:
         cites = self.views.citations("")
         return self.env.get_template("corrections.md.j2").render(
             items=self.views.all_corrections(cites), cite=cites, corrections=[], title="Corrections", tags=[],
+            report_form=Markup(pagemeta.report_form(self.site) or ""), contact=pagemeta.contact_link(self.site),
             search_exclude=True, description="What was corrected in published entries, and when, newest first.")
