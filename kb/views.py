@@ -11,10 +11,10 @@ from markupsafe import Markup
 from .dates import PartialDate, parse_date
 from .entries import Entry
 from .graph import PUSHING_ROLES, Graph, chronological
-from .labels import ACTOR_TYPE_LABELS, ACTOR_TYPE_SINGULAR, KIND_LABELS, term
+from .labels import ACTOR_TYPE_SINGULAR, KIND_LABELS, term
 from .schema import Schema
+from .text import CITATION, escape_inline, link_target, neutralise, plain
 from .views_index import IndexViews
-from .text import CITATION, attribute_value, escape_inline, link_target, neutralise, plain
 
 # Incidents whose authorship is not established: words in them are said in the actor's name, not by them.
 UNSETTLED_ATTRIBUTION = ("disputed", "denied", "unknown")

@@ -15,7 +15,7 @@ from .entries import Entry
 from .graph import PUSHING_ROLES
 from .labels import (ACTOR_TYPE_LABELS, ATTRIBUTION_LABELS, KIND_LABELS, KIND_PLURALS, PRECISION_LABELS,
                      ROLE_LABELS, TERM_GROUPS, VERDICT_LABELS, anchor)
-from .text import attribute_value
+from .text import attribute_value, link_target
 
 # How many narratives and incidents the home page lists in its first screen.
 HOME_NARRATIVES = 5
@@ -134,8 +134,6 @@ class IndexViews:
                 "total": len(debunks)}
 
     def _source_index_view(self) -> dict:
-        from .text import link_target
-
         sources = sorted(self.graph.all("source"), key=lambda s: ((s.get("author") or s["publisher"]).lower(), s.id))
         return {"sources": [{"link": self._link(s, "../"), "author": s.get("author"), "publisher": s["publisher"],
                              "date": self._date_text(s, "published"), "url": link_target(s.get("url")),

@@ -100,14 +100,7 @@ def test_skip_link_moves_focus_to_the_content(page):
     assert page.evaluate("!!document.activeElement.closest('article')"), page.evaluate(FOCUS_STOP)
 
 
-@pytest.mark.parametrize("name, path", [("home", HOME), ("narrative", NARRATIVE), ("actor", ACTOR),
-                                        ("timeline", TIMELINE)])
-def test_screenshot(page, screenshot_dir, name, path):
-    open_page(page, path)
-    assert page.locator("article h1").is_visible()
-    page.screenshot(path=screenshot_dir / f"{name}.png")
-    page.screenshot(path=screenshot_dir / f"{name}-full.png", full_page=True)
-    assert (screenshot_dir / f"{name}.png").stat().st_size > 10_000
+# Screenshots of every page type, at both sizes: test_reading_first.py.
 
 
 def test_print_shows_the_page_and_its_sources_without_navigation(page):

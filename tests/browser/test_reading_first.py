@@ -166,7 +166,9 @@ def test_screenshots_of_every_page_type(browser, base_url, screenshot_dir):
         context = browser.new_context(base_url=base_url, viewport=viewport, service_workers="block")
         page = context.new_page()
         for name, path in PAGE_TYPES.items():
-            open_page(page, path)
+            # "load", not "networkidle": the pages are static, and the suite has a time budget.
+            assert page.goto(path, wait_until="load").ok
+            page.locator("article h1").wait_for()
             target = screenshot_dir / f"{name}-{size}.png"
             page.screenshot(path=target)
             assert target.stat().st_size > 10_000
