@@ -58,7 +58,7 @@ def anchor(group: str, value: str) -> str:
     return f"{group}-{value}"
 
 
-def term(group: str, value: str, root: str) -> Markup:
-    """The label as a Markdown link to its definition in the glossary."""
-    label = TERM_GROUPS[group][1][value]
+def term(group: str, value: str, root: str, label: str | None = None) -> Markup:
+    """The label (or the given words) as a Markdown link to its definition in the glossary."""
+    label = label or TERM_GROUPS[group][1][value]
     return Markup(f"[{label}]({root}{GLOSSARY_PAGE}#{anchor(group, value)})")

@@ -181,7 +181,7 @@ class Views(IndexViews):
             "timeline": [self._timeline_item(i, root) for i in incidents],
             "actors": actors,
             "debunks": debunks,
-            "facts": dict(self._seen(incidents), pushed_by=[a for a, _ in actors[:KEY_ACTORS]],
+            "facts": dict(self._seen(incidents, root), pushed_by=[a for a, _ in actors[:KEY_ACTORS]],
                           more_actors=max(0, len(actors) - KEY_ACTORS),
                           targets=self._actors_in(incidents, ("target",), root), debunks=debunks),
             "handout": Markup(f"{root}handouts/{entry.id}.md"),
@@ -230,7 +230,7 @@ class Views(IndexViews):
             "debunks": debunks,
             "debunks_in_their_name": debunks_of(incidents_in.get("in_their_name", [])),
             "refutations": [self._debunk_item(d, root) for d in refuted],
-            "facts": dict(self._seen([i for i, _ in involved]), spread=len(by_role.get("spread", [])),
+            "facts": dict(self._seen([i for i, _ in involved], root), spread=len(by_role.get("spread", [])),
                           in_their_name=len(by_role.get("in_their_name", [])),
                           targeted=len(by_role.get("target", [])), debunks=debunks),
             "sources": cites.cite_all(entry.get("sources")),
@@ -243,7 +243,7 @@ class Views(IndexViews):
                    "pushing": a["role"] in PUSHING_ROLES} for a in entry.get("actors") or []]
         debunks = [self._debunk_item(d, root) for d in g.debunks_of_incident.get(entry.id, [])]
         return {
-            "date": self._incident_period(entry),
+            "date": self._incident_period(entry, root),
             "platform": entry.get("platform"),
             "place": entry.get("place"),
             "summary": cites.text(entry.get("summary")),
@@ -303,17 +303,23 @@ class Views(IndexViews):
     def _date(self, value) -> PartialDate:
         return parse_date(value)
 
-    def _date_text(self, entry: Entry, name: str = "date") -> str:
+    def _date_text(self, entry: Entry, name: str = "date", root: str | None = None) -> str | Markup:
+        """The date as precise as known; an inferred one says "about", linked to
+        its definition in the glossary when the page's root is given."""
         value = entry.get(name)
         if value is None:
             return ""
         text = self._date(value).human()
-        return f"about {text}" if entry.get(f"{name}_approximate") else text
+        if not entry.get(f"{name}_approximate"):
+            return text
+        if root is None:
+            return f"about {text}"
+        return Markup(f"{term('date', 'approximate', root, label='about')} {escape_inline(text)}")
 
-    def _incident_period(self, entry: Entry) -> str:
-        start = self._date_text(entry)
+    def _incident_period(self, entry: Entry, root: str | None = None) -> str | Markup:
+        start = self._date_text(entry, root=root)
         if entry.get("end_date"):
-            return f"{start} – {self._date(entry['end_date']).human()}"
+            return start + f" – {self._date(entry['end_date']).human()}"
         return start
 
     def _period(self, role) -> str:
@@ -323,11 +329,11 @@ class Views(IndexViews):
             return f"{start} – {end}"
         return f"since {start}" if start else f"until {end}" if end else ""
 
-    def _seen(self, incidents: list[Entry]) -> dict:
+    def _seen(self, incidents: list[Entry], root: str | None = None) -> dict:
         """First and last seen, and how many incidents, of incidents in any order."""
         ordered = chronological(incidents)
-        return {"first": self._incident_period(ordered[0]) if ordered else "",
-                "last": self._incident_period(ordered[-1]) if len(ordered) > 1 else "",
+        return {"first": self._incident_period(ordered[0], root) if ordered else "",
+                "last": self._incident_period(ordered[-1], root) if len(ordered) > 1 else "",
                 "count": len(ordered)}
 
     def _actors_in(self, incidents: list[Entry], roles: tuple[str, ...], root: str) -> list[Link]:
@@ -340,7 +346,7 @@ class Views(IndexViews):
 
     def _timeline_item(self, incident: Entry, root: str) -> dict:
         """An incident as timelines list it."""
-        return {"link": self._link(incident, root), "date": self._incident_period(incident),
+        return {"link": self._link(incident, root), "date": self._incident_period(incident, root),
                 "iso": self._date(incident["date"]).iso(), "platform": incident.get("platform"),
                 "place": incident.get("place")}
 
@@ -350,7 +356,7 @@ class Views(IndexViews):
     def _quote_item(self, quote, incident: Entry, cites: Citations, root: str) -> dict:
         return {"text": quote["text"], "original": quote.get("original"),
                 "speaker": self._link(self.graph.get("actor", quote["speaker"]), root),
-                "incident": self._link(incident, root), "date": self._incident_period(incident),
+                "incident": self._link(incident, root), "date": self._incident_period(incident, root),
                 "cite": cites.cite_value(quote["source"])}
 
 
