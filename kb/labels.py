@@ -40,6 +40,10 @@ ATTRIBUTION_LABELS = {"confirmed": N_("confirmed"), "disputed": N_("disputed"), 
                       "unknown": N_("unknown")}
 PRECISION_LABELS = {"day": N_("Day"), "month": N_("Month"), "year": N_("Year"), "approximate": N_("About (approximate)")}
 
+# Dates: an inferred date, and the open ends of a period.
+ABOUT = N_("about")
+SINCE = N_("since {date}")
+UNTIL = N_("until {date}")
 MAP_TITLE = N_("Map of the entries connected to {title}")
 MAP_MORE = N_("and {count} more, listed above")
 

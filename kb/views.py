@@ -11,7 +11,7 @@ from markupsafe import Markup
 from .dates import PartialDate, parse_date
 from .entries import Entry
 from .graph import PUSHING_ROLES, Graph, chronological
-from .labels import ACTOR_TYPE_SINGULAR, KIND_LABELS, term
+from .labels import ABOUT, ACTOR_TYPE_SINGULAR, KIND_LABELS, SINCE, UNTIL, term
 from .schema import Schema
 from .text import CITATION, escape_inline, link_target, neutralise, plain
 from .views_index import IndexViews
@@ -313,8 +313,8 @@ class Views(IndexViews):
         if not entry.get(f"{name}_approximate"):
             return text
         if root is None:
-            return f"about {text}"
-        return Markup(f"{term('date', 'approximate', root, label='about')} {escape_inline(text)}")
+            return f"{ABOUT} {text}"
+        return Markup(f"{term('date', 'approximate', root, label=ABOUT)} {escape_inline(text)}")
 
     def _incident_period(self, entry: Entry, root: str | None = None) -> str | Markup:
         start = self._date_text(entry, root=root)
@@ -327,7 +327,7 @@ class Views(IndexViews):
         end = self._date(role["end"]).human() if role.get("end") else ""
         if start and end:
             return f"{start} – {end}"
-        return f"since {start}" if start else f"until {end}" if end else ""
+        return SINCE.format(date=start) if start else UNTIL.format(date=end) if end else ""
 
     def _seen(self, incidents: list[Entry], root: str | None = None) -> dict:
         """First and last seen, and how many incidents, of incidents in any order."""

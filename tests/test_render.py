@@ -196,3 +196,19 @@ def test_chronological_orders_by_partial_date_then_id():
     assert [e.id for e in ordered] == ["c", "a", "d", "e", "b", "f"]
     assert ordered == sorted(incidents, key=lambda e: (incident_date(e), e.id))
     assert parse_date("2020") < parse_date("2020-01") < parse_date("2020-01-05")
+
+
+def test_about_page_names_only_the_publisher_and_contact_that_are_configured(kb_copy):
+    """No invented organisation: unset values are left out of the page."""
+    from kb import pipeline
+    from kb.site import Site
+
+    result = pipeline.check(kb_copy)
+    bare = pipeline.generate(result, history={}, site=Site())[1]["about.md"]
+    assert "published by" not in bare and "mailto:" not in bare
+    named = pipeline.generate(result, history={}, site=Site(publisher="Example Media Lab", contact="kb@example.org",
+                                                             repo_url="https://example.org/repo"))[1]
+    assert "published by Example Media Lab" in named["about.md"]
+    assert "(<mailto:kb@example.org>)" in named["about.md"]
+    report = next(text for path, text in named.items() if path.startswith("actors/") and not path.endswith("index.md"))
+    assert "https://example.org/repo/issues/new?template=report-error.yml&" in report
