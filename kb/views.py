@@ -54,6 +54,7 @@ class Citations:
     numbers: dict = field(default_factory=dict)  # source id -> number
     places: dict = field(default_factory=dict)  # (source id, locator) -> letter
     order: dict = field(default_factory=dict)  # marker -> its place in the reference list
+    place_counts: dict = field(default_factory=dict)  # source id -> places lettered so far
 
     def cite_value(self, value) -> Markup:
         return Markup(self._value_marker(value))
@@ -75,9 +76,12 @@ class Citations:
         number = self.numbers.setdefault(source_id, len(self.numbers) + 1)
         label = str(number)
         if locator:
-            letters = [k for k in self.places if k[0] == source_id]
-            letter = self.places.setdefault((source_id, locator), _letter(len(letters)))
-            label += letter
+            key = (source_id, locator)
+            if key not in self.places:
+                count = self.place_counts.get(source_id, 0)
+                self.places[key] = _letter(count)
+                self.place_counts[source_id] = count + 1
+            label += self.places[key]
         marker = f"[\\[{label}\\]](#ref-{label})"
         self.order.setdefault(marker, (number, len(label), label))
         return marker
@@ -90,11 +94,14 @@ class Citations:
     def references(self) -> list[dict]:
         """The reference list: each document once, in the order of its first
         citation, with the places cited in it in the order of their first citation."""
+        places_of: dict[str, list] = {}
+        for (source_id, locator), letter in self.places.items():
+            places_of.setdefault(source_id, []).append((letter, locator))
         listed = []
         for source_id, number in self.numbers.items():
             link, publisher, date, url = self.source_details(source_id)
             places = [{"label": f"{number}{letter}", "locator": locator}
-                      for (sid, locator), letter in self.places.items() if sid == source_id]
+                      for letter, locator in places_of.get(source_id, [])]
             listed.append({"number": number, "link": link, "publisher": publisher, "date": date,
                            "url": url, "places": places})
         return listed
