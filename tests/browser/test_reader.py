@@ -76,7 +76,8 @@ def test_tab_reaches_search_and_main_links_with_a_visible_focus(page):
     open_page(page, NARRATIVE)
     page.add_style_tag(content=NO_MOTION)  # styles are compared at once, not mid-transition
     stops = []
-    for _ in range(80):
+    # The key facts and the glossary links come before the timeline's incidents.
+    for _ in range(120):
         page.keyboard.press("Tab")
         stops.append(page.evaluate(FOCUS_STOP))
         if len(stops) > 1 and stops[-2]["inArticle"] and stops[-2]["href"].endswith(INCIDENT):
