@@ -140,6 +140,12 @@ def unsettled(incident: Entry) -> bool:
     return ((incident.get("attribution") or {}).get("status") or "confirmed") in UNSETTLED_ATTRIBUTION
 
 
+def in_their_name(incident: Entry, role: str) -> bool:
+    """Whether the actor is named as the author of an incident whose authorship is
+    not established; those who amplified it did spread it, whoever wrote it."""
+    return role == "originator" and unsettled(incident)
+
+
 class Views(IndexViews):
     """The view of each kind of page: a dict of what its template prints."""
 
@@ -176,7 +182,7 @@ class Views(IndexViews):
         g = self.graph
         parent = g.get("narrative", entry["parent"]) if entry.get("parent") else None
         incidents = g.incidents_of_narrative.get(entry.id, [])
-        actors = [(self._link(a, root), n) for a, n in g.actors_behind(entry.id)]
+        actors = self._pushers(incidents, root)
         debunks = [self._debunk_item(d, root) for d in g.debunks_of_narrative.get(entry.id, [])]
         return {
             "summary": entry["summary"],
@@ -188,7 +194,7 @@ class Views(IndexViews):
             "timeline": [self._timeline_item(i, root) for i in incidents],
             "actors": actors,
             "debunks": debunks,
-            "facts": dict(self._seen(incidents, root), pushed_by=[a for a, _ in actors[:KEY_ACTORS]],
+            "facts": dict(self._seen(incidents, root), pushed_by=actors[:KEY_ACTORS],
                           more_actors=max(0, len(actors) - KEY_ACTORS),
                           targets=self._actors_in(incidents, ("target",), root), debunks=debunks),
             "handout": Markup(f"{root}handouts/{entry.id}.md"),
@@ -202,7 +208,7 @@ class Views(IndexViews):
         by_role: dict[str, list] = {}
         incidents_in: dict[str, list[Entry]] = {}
         for incident, role in involved:
-            group = ("in_their_name" if unsettled(incident) else "spread") if role in PUSHING_ROLES else role
+            group = ("in_their_name" if in_their_name(incident, role) else "spread") if role in PUSHING_ROLES else role
             by_role.setdefault(group, []).append(dict(self._timeline_item(incident, root), role=term("role", role, root)))
             incidents_in.setdefault(group, []).append(incident)
         quotes = g.quotes_by_actor.get(entry.id, [])
@@ -247,7 +253,8 @@ class Views(IndexViews):
         g = self.graph
         attribution = entry.get("attribution") or {}
         actors = [{"link": self._link(g.get("actor", a["actor"]), root), "role": term("role", a["role"], root),
-                   "pushing": a["role"] in PUSHING_ROLES} for a in entry.get("actors") or []]
+                   "pushing": a["role"] in PUSHING_ROLES, "disputed": in_their_name(entry, a["role"])}
+                  for a in entry.get("actors") or []]
         debunks = [self._debunk_item(d, root) for d in g.debunks_of_incident.get(entry.id, [])]
         return {
             "date": self._incident_period(entry, root),
@@ -342,6 +349,22 @@ class Views(IndexViews):
         return {"first": self._incident_period(ordered[0], root) if ordered else "",
                 "last": self._incident_period(ordered[-1], root) if len(ordered) > 1 else "",
                 "count": len(ordered)}
+
+    def _pushers(self, incidents: list[Entry], root: str) -> list[dict]:
+        """Who originated or amplified the incidents, most incidents first; `disputed`
+        when every one of those incidents has its authorship contested."""
+        counts: dict[str, int] = {}
+        settled = set()
+        for incident in incidents:
+            for link in incident.get("actors") or []:
+                if link["role"] in PUSHING_ROLES:
+                    counts[link["actor"]] = counts.get(link["actor"], 0) + 1
+                    if not in_their_name(incident, link["role"]):
+                        settled.add(link["actor"])
+        actors = {a: self.graph.get("actor", a) for a in counts}
+        ordered = sorted(counts, key=lambda a: (-counts[a], actors[a].title.lower()))
+        return [{"link": self._link(actors[a], root), "count": counts[a], "disputed": a not in settled}
+                for a in ordered]
 
     def _actors_in(self, incidents: list[Entry], roles: tuple[str, ...], root: str) -> list[Link]:
         found = {a["actor"]: None for i in incidents for a in i.get("actors") or [] if a["role"] in roles}

@@ -145,7 +145,7 @@ class IndexViews:
     def map_lists(self) -> dict:
         """The overview: each narrative with the actors who pushed it, and each actor with what they pushed."""
         rows = [{"link": self._link(n, ""), "count": len(self.graph.incidents_of_narrative.get(n.id, [])),
-                 "actors": [(self._link(a, ""), count) for a, count in self.graph.actors_behind(n.id)]}
+                 "actors": self._pushers(self.graph.incidents_of_narrative.get(n.id, []), "")}
                 for n in sorted(self.graph.all("narrative"),
                                 key=lambda e: (-len(self.graph.incidents_of_narrative.get(e.id, [])), e.title.lower()))]
         pushed = [(actor, self.graph.narratives_pushed_by(actor.id))
