@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -140,6 +141,10 @@ def main(argv=None) -> int:
 
 # -- MkDocs hook -------------------------------------------------------------
 
+# Where docs/index.md takes the home page's generated part.
+HOME_MARKER = re.compile(r"<!-- kb:home\b.*?-->", re.S)
+
+
 class SiteBuild:
     """The MkDocs side of a build in one language: checks the entries before
     MkDocs touches the site folder, adds every generated page and data file in
@@ -151,6 +156,7 @@ class SiteBuild:
     def __init__(self):
         self.files: dict[str, str] = {}
         self.language = None
+        self.home = ""
 
     def on_config(self, config):
         """Reads the build's language (theme.language); another language's site lives under /<lang>/."""
@@ -177,8 +183,12 @@ class SiteBuild:
                 log.error(str(diagnostic))
             raise PluginError(f"entries: {result.summary()}; run `python build_entries.py check`; "
                               "site folder left as it was")
-        site = Site(name=config.site_name, url=config.site_url or None, directory_urls=config.use_directory_urls)
+        extra = config.extra or {}
+        site = Site(name=config.site_name, url=config.site_url or None, directory_urls=config.use_directory_urls,
+                    repo_url=config.repo_url or None, publisher=extra.get("publisher") or None,
+                    contact=extra.get("contact") or None)
         self.files = pipeline.publish(result, site, self.language)
+        self.home = self.files.pop(pipeline.HOME_PART, "")
         log.info("entries (%s): %s; %d files generated", self.language.code, result.summary(), len(self.files))
 
     def on_files(self, files, config):
@@ -232,6 +242,12 @@ class SiteBuild:
                           "root": language_root, "href": language_root + url})
         return found
 
+    def on_page_markdown(self, markdown, page, config, files):
+        """Puts the home page's generated part (counts, latest incidents) where docs/index.md marks it."""
+        if page.file.src_uri == "index.md":
+            return HOME_MARKER.sub(lambda _match: self.home, markdown, count=1)
+        return markdown
+
     def on_post_build(self, config):
         """Indexes the built site for search (kb/search.py), on every build and rebuild."""
         from mkdocs.exceptions import PluginError
@@ -265,7 +281,7 @@ def _site_entries_root(config) -> Path:
 
 _build = SiteBuild()
 on_config, on_pre_build, on_files, on_env = _build.on_config, _build.on_pre_build, _build.on_files, _build.on_env
-on_page_context, on_post_build = _build.on_page_context, _build.on_post_build
+on_page_markdown, on_page_context, on_post_build = _build.on_page_markdown, _build.on_page_context, _build.on_post_build
 
 
 if __name__ == "__main__":

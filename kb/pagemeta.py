@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 import jinja2
 from markupsafe import Markup
@@ -17,16 +18,13 @@ from .dates import MONTHS, parse_date
 from .entries import Entry
 from .graph import PUSHING_ROLES, Graph, chronological
 from .site import Site
+from .text import escape_inline
 
 
 def map_block(graph: Graph, entry: Entry) -> Markup | None:
     """The entry's neighbourhood map wrapped in a raw HTML block, or None."""
     svg = maps.entry_map(graph, entry, root="../../")
     return _html_block(svg) if svg is not None else None
-
-
-def overview_map_block(graph: Graph) -> Markup:
-    return _html_block(maps.overview_map(graph, root="../"))
 
 
 def _html_block(svg: str) -> Markup:
@@ -57,6 +55,29 @@ class Citation:
     @property
     def apa_date(self) -> str:
         return f"{self.changed.year}, {MONTHS[self.changed.month]} {self.changed.day}" if self.changed else "n.d."
+
+
+def report_error(entry: Entry, site: Site) -> str | None:
+    """The repository's "Report an error" form, its Entry and Page fields filled in; None without a repository."""
+    if not site.repo_url:
+        return None
+    query = urlencode({"template": "report-error.yml", "title": f"[Error] {entry.title}",
+                       "entry": f"entries/{entry.kind.folder}/{entry.id}.yaml", "page": site.permalink(entry)})
+    return f"{site.repo_url.rstrip('/')}/issues/new?{query}"
+
+
+def report_form(site: Site) -> str | None:
+    """The repository's "Report an error" form, empty; None without a repository."""
+    return f"{site.repo_url.rstrip('/')}/issues/new?template=report-error.yml" if site.repo_url else None
+
+
+def contact_link(site: Site) -> Markup | None:
+    """The configured contact address as a mailto link (or a link, if it is a web address)."""
+    contact = (site.contact or "").strip()
+    if not contact:
+        return None
+    target = contact if contact.startswith(("http://", "https://", "mailto:")) else f"mailto:{contact}"
+    return Markup(f"[{escape_inline(contact.removeprefix('mailto:'))}](<{quote(target, safe=':/@?=&.+-_~')}>)")
 
 
 def citation(entry: Entry, site: Site, history: dict) -> Citation:

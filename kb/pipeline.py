@@ -20,6 +20,10 @@ from .translations import Translation, check_translation, localized, stale
 from .validate import EntryChecker, check_collection, check_entry
 
 
+# Not a file: the home page's generated part, which the hook puts into docs/index.md.
+HOME_PART = "<home>"
+
+
 @dataclass
 class CheckResult:
     entries: list[Entry]
@@ -194,6 +198,7 @@ def publish(result: CheckResult, site: Site, language: Language | None = None) -
     record = record_of(result)
     graph, pages = generate(result, site=site, history=record.dates, language=language)
     pages.update(pagemeta.redirect_pages(graph, TEMPLATES))
+    pages[HOME_PART] = Renderer(graph, schema, site=site, history=history).home_page()
     pages["data/columns.md"] = datapackage.columns_page(schema)
     english = graph_of(result)
     version = data_version(record.dates, english, record.commit)

@@ -19,7 +19,8 @@ from .i18n import SOURCE_LANGUAGE, Language
 from .schema import Schema
 from .site import Site
 from .text import escape_inline, plain
-from .views import KIND_LABELS, Views
+from .labels import KIND_LABELS, term
+from .views import Views
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -86,6 +87,10 @@ class Renderer:
         pages["corrections.md"] = self.corrections_page()
         pages["timeline.md"] = self.timeline_page()
         pages["map.md"] = self.map_page()
+        pages["glossary.md"] = self.glossary_page()
+        pages["about.md"] = self.about_page()
+        for narrative in self.graph.all("narrative"):
+            pages[f"handouts/{narrative.id}.md"] = self.handout_page(narrative)
         for kind in self.schema.kinds.values():
             for entry in self.graph.all(kind.name):
                 pages[f"{kind.folder}/{entry.id}.md"] = self.entry_page(entry)
@@ -98,9 +103,12 @@ class Renderer:
         template = self.env.get_template(f"{entry.kind.name}.md.j2")
         return template.render(entry=entry, view=view, root=root, cite=cites,
                                kind_label=KIND_LABELS[entry.kind.name], title=entry.title,
+                               kind_term=term("kind", entry.kind.name, root),
                                description=description_of(entry), tags=entry.get("tags") or [],
                                corrections=self.views.corrections(entry, cites),
                                map=pagemeta.map_block(self.graph, entry),
+                               report=Markup(pagemeta.report_error(entry, self.site) or ""),
+                               contact=pagemeta.contact_link(self.site), entry_path=f"entries/{entry.kind.folder}/{entry.id}.yaml",
                                citation=pagemeta.citation(entry, self.site, self.history),
                                jsonld=pagemeta.claim_review(entry, self.graph, self.site, self.history)
                                if entry.kind.name == "debunk" else None,
@@ -110,9 +118,21 @@ class Renderer:
         return self.env.get_template("timeline.md.j2").render(view=self.views.index("timeline"))
 
     def map_page(self) -> str:
-        lists = self.views.map_lists()
-        return self.env.get_template("map.md.j2").render(
-            map=pagemeta.overview_map_block(self.graph), narratives=lists["narratives"], actors=lists["actors"])
+        return self.env.get_template("map.md.j2").render(view=self.views.map_lists())
+
+    def home_page(self) -> str:
+        return self.env.get_template("home.md.j2").render(view=self.views.home(), site=self.site)
+
+    def glossary_page(self) -> str:
+        return self.env.get_template("glossary.md.j2").render(groups=self.views.glossary())
+
+    def about_page(self) -> str:
+        return self.env.get_template("about.md.j2").render(site=self.site, contact=pagemeta.contact_link(self.site))
+
+    def handout_page(self, narrative: Entry) -> str:
+        cites = self.views.citations("../")
+        return self.env.get_template("handout.md.j2").render(
+            title=narrative.title, view=self.views.handout(narrative, cites), cite=cites, site=self.site)
 
     def index_page(self, kind: str) -> str:
         return self.env.get_template(f"{kind}-index.md.j2").render(view=self.views.index(kind), root="../")
@@ -121,4 +141,5 @@ class Renderer:
         cites = self.views.citations("")
         return self.env.get_template("corrections.md.j2").render(
             items=self.views.all_corrections(cites), cite=cites, corrections=[], title="Corrections", tags=[],
+            report_form=Markup(pagemeta.report_form(self.site) or ""), contact=pagemeta.contact_link(self.site),
             search_exclude=True, description="What was corrected in published entries, and when, newest first.")

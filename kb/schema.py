@@ -24,6 +24,7 @@ class Field:
     fields: tuple["Field", ...] = ()
     example: object = None
     translate: bool = False  # reader-facing text that translations give in each language
+    value_docs: tuple[tuple[str, str], ...] = ()  # (value, what it means), for the glossary
 
     def subfield(self, name: str) -> "Field | None":
         return next((f for f in self.fields if f.name == name), None)
@@ -48,6 +49,7 @@ class Kind:
 @dataclass(frozen=True)
 class Schema:
     kinds: dict[str, Kind] = field(default_factory=dict)
+    date_precision: tuple[tuple[str, str], ...] = ()  # (precision, what it means), for the glossary
 
     def kind_of_folder(self, folder: str) -> Kind | None:
         return self._kinds_by_folder.get(folder)
@@ -77,6 +79,8 @@ def _field(name: str, spec: dict) -> Field:
         fields=tuple(_field(n, s) for n, s in spec.get("fields", {}).items()),
         example=spec.get("example"),
         translate=bool(spec.get("translate", False)),
+        value_docs=tuple((str(v).lower() if isinstance(v, bool) else str(v), str(d))
+                         for v, d in (spec.get("value_docs") or {}).items()),
     )
 
 
@@ -94,4 +98,5 @@ def load_schema(path: Path = SCHEMA_PATH) -> Schema:
             doc=spec.get("doc", ""),
             fields=tuple([id_field, *own, *other_common]),
         )
-    return Schema(kinds=kinds)
+    precision = tuple((str(k), str(v)) for k, v in (raw.get("date_precision") or {}).items())
+    return Schema(kinds=kinds, date_precision=precision)

@@ -18,6 +18,11 @@ class Site:
     name: str = DEFAULT_NAME
     url: str | None = None  # mkdocs.yml site_url; links are relative without it
     directory_urls: bool = True
+    # From mkdocs.yml (repo_url, extra.publisher, extra.contact), so a fork
+    # names itself and takes error reports on its own repository.
+    repo_url: str | None = None
+    publisher: str | None = None
+    contact: str | None = None
 
     def page(self, entry: Entry) -> str:
         """The entry page's address relative to the site root."""

@@ -10,18 +10,16 @@ from markupsafe import Markup
 
 from .dates import PartialDate, parse_date
 from .entries import Entry
-from .graph import Graph, chronological
+from .graph import PUSHING_ROLES, Graph, chronological
+from .labels import ABOUT, ACTOR_TYPE_SINGULAR, KIND_LABELS, SINCE, UNTIL, term
 from .schema import Schema
-from .text import CITATION, attribute_value, escape_inline, link_target, neutralise, plain
+from .text import CITATION, escape_inline, link_target, neutralise, plain
+from .views_index import IndexViews
 
-KIND_LABELS = {"source": "Source", "actor": "Actor", "narrative": "Narrative",
-               "incident": "Incident", "debunk": "Debunk"}
-ACTOR_TYPE_LABELS = {
-    "person": "People", "tv-channel": "TV channels", "newspaper": "Newspapers",
-    "news-agency": "News agencies", "website": "Websites", "telegram-channel": "Telegram channels",
-    "social-media-account": "Social media accounts", "government-body": "Government bodies",
-    "political-party": "Political parties", "organisation": "Organisations",
-}
+# Incidents whose authorship is not established: words in them are said in the actor's name, not by them.
+UNSETTLED_ATTRIBUTION = ("disputed", "denied", "unknown")
+# How many of a narrative's actors the key facts name before pointing to the full list.
+KEY_ACTORS = 5
 
 
 @dataclass(frozen=True)
@@ -44,20 +42,28 @@ class SourceDetails(NamedTuple):
 
 @dataclass
 class Citations:
-    """Numbers the citations of one page in order of first appearance.
+    """Numbers the documents cited on one page in order of first citation, and
+    letters the places cited in each (1a, 1b), so the reference list gives each
+    document once with the paragraphs cited under it.
 
     source_details gives what the reference list shows of a source (link,
     publisher, date, original URL).
     """
 
     source_details: Callable[[str], SourceDetails]
-    numbers: dict = field(default_factory=dict)
+    numbers: dict = field(default_factory=dict)  # source id -> number
+    places: dict = field(default_factory=dict)  # (source id, locator) -> letter
+    order: dict = field(default_factory=dict)  # marker -> its place in the reference list
+    place_counts: dict = field(default_factory=dict)  # source id -> places lettered so far
 
     def cite_value(self, value) -> Markup:
         return Markup(self._value_marker(value))
 
     def cite_all(self, values) -> Markup:
-        return Markup("".join([self._value_marker(v) for v in values or []]))
+        """Markers of a list of sources, in reference order, each printed once."""
+        markers = dict.fromkeys(self._value_marker(v) for v in values or [])
+        ordered = sorted(markers, key=lambda m: self.order[m])
+        return Markup(" ".join(ordered))
 
     def text(self, value: str | None) -> Markup:
         if not value:
@@ -67,23 +73,48 @@ class Citations:
 
     # Markers are plain text, made Markup once per value.
     def _marker(self, source_id: str, locator: str | None) -> str:
-        key = (source_id, locator or "")
-        number = self.numbers.setdefault(key, len(self.numbers) + 1)
-        return f"[\\[{number}\\]](#ref-{number})"
+        number = self.numbers.setdefault(source_id, len(self.numbers) + 1)
+        label = str(number)
+        if locator:
+            key = (source_id, locator)
+            if key not in self.places:
+                count = self.place_counts.get(source_id, 0)
+                self.places[key] = _letter(count)
+                self.place_counts[source_id] = count + 1
+            label += self.places[key]
+        marker = f"[\\[{label}\\]](#ref-{label})"
+        self.order.setdefault(marker, (number, len(label), label))
+        return marker
 
     def _value_marker(self, value) -> str:
         if isinstance(value, dict):
             return self._marker(value["source"], value.get("locator"))
         return self._marker(value, None)
 
-    def references(self) -> list[tuple]:
-        """The numbered reference list: (number, link, publisher, date, locator,
-        original URL) for each, in the order of first citation."""
+    def references(self) -> list[dict]:
+        """The reference list: each document once, in the order of its first
+        citation, with the places cited in it in the order of their first citation."""
+        places_of: dict[str, list] = {}
+        for (source_id, locator), letter in self.places.items():
+            places_of.setdefault(source_id, []).append((letter, locator))
         listed = []
-        for (source_id, locator), number in self.numbers.items():
+        for source_id, number in self.numbers.items():
             link, publisher, date, url = self.source_details(source_id)
-            listed.append((number, link, publisher, date, locator, url))
+            places = [{"label": f"{number}{letter}", "locator": locator}
+                      for letter, locator in places_of.get(source_id, [])]
+            listed.append({"number": number, "link": link, "publisher": publisher, "date": date,
+                           "url": url, "places": places})
         return listed
+
+
+def _letter(index: int) -> str:
+    """a, b, ... z, aa, ab, ...: the places cited in one document."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
 
 
 def url_of(entry: Entry, root: str = "") -> Markup:
@@ -104,7 +135,18 @@ def description_of(entry: Entry) -> str:
     return f"{KIND_LABELS[entry.kind.name]}: {entry.title}"
 
 
-class Views:
+def unsettled(incident: Entry) -> bool:
+    """Whether the incident's authorship is disputed, denied or unknown."""
+    return ((incident.get("attribution") or {}).get("status") or "confirmed") in UNSETTLED_ATTRIBUTION
+
+
+def in_their_name(incident: Entry, role: str) -> bool:
+    """Whether the actor is named as the author of an incident whose authorship is
+    not established; those who amplified it did spread it, whoever wrote it."""
+    return role == "originator" and unsettled(incident)
+
+
+class Views(IndexViews):
     """The view of each kind of page: a dict of what its template prints."""
 
     def __init__(self, graph: Graph, schema: Schema):
@@ -130,14 +172,6 @@ class Views:
         return [{"date": date.human(), "link": self._link(entry, ""), "kind": KIND_LABELS[entry.kind.name],
                  "text": cites.text(c["text"])} for date, entry, c in found]
 
-    def map_lists(self) -> dict:
-        """The text version of the overview map: narratives, and each actor with what they pushed."""
-        pushed = [(actor, self.graph.narratives_pushed_by(actor.id))
-                  for actor in sorted(self.graph.all("actor"), key=lambda e: e.title.lower())]
-        return {"narratives": [self._link(n, "") for n in self.graph.all("narrative")],
-                "actors": [(self._link(a, ""), [self._link(n, "") for n in narratives])
-                           for a, narratives in pushed if narratives]}
-
     def citations(self, root: str) -> Citations:
         """A new numbering of citations, for one page."""
         return self._citations(root)
@@ -147,6 +181,9 @@ class Views:
     def _narrative_view(self, entry: Entry, cites: Citations, root: str) -> dict:
         g = self.graph
         parent = g.get("narrative", entry["parent"]) if entry.get("parent") else None
+        incidents = g.incidents_of_narrative.get(entry.id, [])
+        actors = self._pushers(incidents, root)
+        debunks = [self._debunk_item(d, root) for d in g.debunks_of_narrative.get(entry.id, [])]
         return {
             "summary": entry["summary"],
             "parent": self._link(parent, root) if parent else None,
@@ -154,42 +191,83 @@ class Views:
             "claims": entry.get("claims") or [],
             "aims": cites.text(entry.get("aims")),
             "children": [self._link(c, root) for c in sorted(g.children_of_narrative.get(entry.id, []), key=lambda e: e.title.lower())],
-            "timeline": [self._timeline_item(i, root) for i in g.incidents_of_narrative.get(entry.id, [])],
-            "actors": [(self._link(a, root), n) for a, n in g.actors_behind(entry.id)],
-            "debunks": [self._debunk_item(d, root) for d in g.debunks_of_narrative.get(entry.id, [])],
+            "timeline": [self._timeline_item(i, root) for i in incidents],
+            "actors": actors,
+            "debunks": debunks,
+            "facts": dict(self._seen(incidents, root), pushed_by=actors[:KEY_ACTORS],
+                          more_actors=max(0, len(actors) - KEY_ACTORS),
+                          targets=self._actors_in(incidents, ("target",), root), debunks=debunks),
+            "handout": Markup(f"{root}handouts/{entry.id}.md"),
             "sources": cites.cite_all(entry.get("sources")),
             "tags": entry.get("tags") or [],
         }
 
     def _actor_view(self, entry: Entry, cites: Citations, root: str) -> dict:
         g = self.graph
-        incidents = list(reversed(g.incidents_of_actor.get(entry.id, [])))
+        involved = g.incidents_of_actor.get(entry.id, [])
+        by_role: dict[str, list] = {}
+        incidents_in: dict[str, list[Entry]] = {}
+        for incident, role in involved:
+            group = ("in_their_name" if in_their_name(incident, role) else "spread") if role in PUSHING_ROLES else role
+            by_role.setdefault(group, []).append(dict(self._timeline_item(incident, root), role=term("role", role, root)))
+            incidents_in.setdefault(group, []).append(incident)
+        quotes = g.quotes_by_actor.get(entry.id, [])
+        refuted = g.refutations_by_actor.get(entry.id, [])
+
+        def debunks_of(incidents):
+            # A debunk the actor refuted is listed once, under what they refuted.
+            found = {d.id: d for i in incidents for d in g.debunks_of_incident.get(i.id, []) if d not in refuted}
+            return [self._debunk_item(d, root) for d in sorted(found.values(), key=lambda e: e.title.lower())]
+
+        def narratives_of(incidents):
+            found = {n: g.get("narrative", n) for i in incidents for n in i.get("narratives") or []}
+            return [self._link(n, root) for n in sorted(found.values(), key=lambda e: e.title.lower())]
+
+        debunks = debunks_of(incidents_in.get("spread", []))
         return {
-            "type": ACTOR_TYPE_LABELS[entry["actor_type"]].rstrip("s") if entry["actor_type"] != "person" else "Person",
+            "type": ACTOR_TYPE_SINGULAR[entry["actor_type"]],
             "aliases": entry.get("aliases") or [],
             "country": entry.get("country"),
             "roles": [{"title": r["title"], "period": self._period(r)} for r in entry.get("roles") or []],
             "description": cites.text(entry.get("description")),
-            "incidents": [dict(self._timeline_item(i, root), role=role) for i, role in incidents],
-            "narratives": [self._link(n, root) for n in g.narratives_pushed_by(entry.id)],
-            "quotes": [self._quote_item(q, i, cites, root) for i, q in reversed(g.quotes_by_actor.get(entry.id, []))],
-            "debunks": [self._debunk_item(d, root) for d in g.debunks_of_actor(entry.id)],
-            "refutations": [self._debunk_item(d, root) for d in g.refutations_by_actor.get(entry.id, [])],
+            "spread": by_role.get("spread", []),
+            "in_their_name": by_role.get("in_their_name", []),
+            "targeted": by_role.get("target", []),
+            "subject": by_role.get("subject", []),
+            "responded": by_role.get("responder", []),
+            "narratives": narratives_of(incidents_in.get("spread", [])),
+            "narratives_in_their_name": narratives_of(incidents_in.get("in_their_name", [])),
+            "quotes": [self._quote_item(q, i, cites, root) for i, q in quotes if not unsettled(i)],
+            "quotes_in_their_name": [dict(self._quote_item(q, i, cites, root), status=self._attribution_term(i, root))
+                                     for i, q in quotes if unsettled(i)],
+            "debunks": debunks,
+            "debunks_in_their_name": debunks_of(incidents_in.get("in_their_name", [])),
+            "refutations": [self._debunk_item(d, root) for d in refuted],
+            "facts": dict(self._seen([i for i, _ in involved], root), spread=len(by_role.get("spread", [])),
+                          in_their_name=len(by_role.get("in_their_name", [])),
+                          targeted=len(by_role.get("target", [])), debunks=debunks),
             "sources": cites.cite_all(entry.get("sources")),
         }
 
     def _incident_view(self, entry: Entry, cites: Citations, root: str) -> dict:
         g = self.graph
         attribution = entry.get("attribution") or {}
+        actors = [{"link": self._link(g.get("actor", a["actor"]), root), "role": term("role", a["role"], root),
+                   "pushing": a["role"] in PUSHING_ROLES, "disputed": in_their_name(entry, a["role"])}
+                  for a in entry.get("actors") or []]
+        debunks = [self._debunk_item(d, root) for d in g.debunks_of_incident.get(entry.id, [])]
         return {
-            "date": self._incident_period(entry),
+            "date": self._incident_period(entry, root),
             "platform": entry.get("platform"),
+            "place": entry.get("place"),
             "summary": cites.text(entry.get("summary")),
-            "actors": [{"link": self._link(g.get("actor", a["actor"]), root), "role": a["role"]} for a in entry.get("actors") or []],
+            "pushed_by": [a for a in actors if a["pushing"]],
+            "others": [a for a in actors if not a["pushing"]],
             "narratives": [self._link(g.get("narrative", n), root) for n in entry.get("narratives") or []],
             "quotes": [self._quote_item(q, entry, cites, root) for q in entry.get("quotes") or []],
-            "attribution": {"status": attribution.get("status"), "note": cites.text(attribution.get("note"))} if attribution else None,
-            "debunks": [self._debunk_item(d, root) for d in g.debunks_of_incident.get(entry.id, [])],
+            "attribution": {"status": attribution.get("status"), "term": self._attribution_term(entry, root),
+                            "note": cites.text(attribution.get("note"))} if attribution else None,
+            "debunks": debunks,
             "sources": cites.cite_all(entry.get("sources")),
         }
 
@@ -197,7 +275,7 @@ class Views:
         g = self.graph
         return {
             "claim": entry["claim"],
-            "verdict": entry["verdict"],
+            "verdict": term("verdict", entry["verdict"], root),
             "facts": cites.text(entry.get("facts")),
             "refuted_by": [{"link": self._link(g.get("actor", r["actor"]), root),
                             "date": self._date(r["date"]).human() if r.get("date") else "",
@@ -239,19 +317,23 @@ class Views:
     def _date(self, value) -> PartialDate:
         return parse_date(value)
 
-    def _date_text(self, entry: Entry, name: str = "date") -> str:
+    def _date_text(self, entry: Entry, name: str = "date", root: str | None = None) -> str | Markup:
+        """The date as precise as known; an inferred one says "about", linked to
+        its definition in the glossary when the page's root is given."""
         value = entry.get(name)
         if value is None:
             return ""
         text = self._date(value).human()
-        if entry.get(f"{name}_approximate"):
-            text = f"c. {text} (approximate)"
-        return text
+        if not entry.get(f"{name}_approximate"):
+            return text
+        if root is None:
+            return f"{ABOUT} {text}"
+        return Markup(f"{term('date', 'approximate', root, label=ABOUT)} {escape_inline(text)}")
 
-    def _incident_period(self, entry: Entry) -> str:
-        start = self._date_text(entry)
+    def _incident_period(self, entry: Entry, root: str | None = None) -> str | Markup:
+        start = self._date_text(entry, root=root)
         if entry.get("end_date"):
-            return f"{start} – {self._date(entry['end_date']).human()}"
+            return start + f" – {self._date(entry['end_date']).human()}"
         return start
 
     def _period(self, role) -> str:
@@ -259,82 +341,53 @@ class Views:
         end = self._date(role["end"]).human() if role.get("end") else ""
         if start and end:
             return f"{start} – {end}"
-        return f"since {start}" if start else f"until {end}" if end else ""
+        return SINCE.format(date=start) if start else UNTIL.format(date=end) if end else ""
+
+    def _seen(self, incidents: list[Entry], root: str | None = None) -> dict:
+        """First and last seen, and how many incidents, of incidents in any order."""
+        ordered = chronological(incidents)
+        return {"first": self._incident_period(ordered[0], root) if ordered else "",
+                "last": self._incident_period(ordered[-1], root) if len(ordered) > 1 else "",
+                "count": len(ordered)}
+
+    def _pushers(self, incidents: list[Entry], root: str) -> list[dict]:
+        """Who originated or amplified the incidents, most incidents first; `disputed`
+        when every one of those incidents has its authorship contested."""
+        counts: dict[str, int] = {}
+        settled = set()
+        for incident in incidents:
+            for link in incident.get("actors") or []:
+                if link["role"] in PUSHING_ROLES:
+                    counts[link["actor"]] = counts.get(link["actor"], 0) + 1
+                    if not in_their_name(incident, link["role"]):
+                        settled.add(link["actor"])
+        actors = {a: self.graph.get("actor", a) for a in counts}
+        ordered = sorted(counts, key=lambda a: (-counts[a], actors[a].title.lower()))
+        return [{"link": self._link(actors[a], root), "count": counts[a], "disputed": a not in settled}
+                for a in ordered]
+
+    def _actors_in(self, incidents: list[Entry], roles: tuple[str, ...], root: str) -> list[Link]:
+        found = {a["actor"]: None for i in incidents for a in i.get("actors") or [] if a["role"] in roles}
+        return [self._link(self.graph.get("actor", a), root) for a in found]
+
+    def _attribution_term(self, incident: Entry, root: str) -> Markup:
+        status = (incident.get("attribution") or {}).get("status") or "confirmed"
+        return term("attribution", status, root)
 
     def _timeline_item(self, incident: Entry, root: str) -> dict:
         """An incident as timelines list it."""
-        return {"link": self._link(incident, root), "date": self._incident_period(incident),
-                "iso": self._date(incident["date"]).iso(), "platform": incident.get("platform")}
+        return {"link": self._link(incident, root), "date": self._incident_period(incident, root),
+                "iso": self._date(incident["date"]).iso(), "platform": incident.get("platform"),
+                "place": incident.get("place")}
 
     def _debunk_item(self, debunk: Entry, root: str) -> dict:
-        return {"link": self._link(debunk, root), "verdict": debunk["verdict"]}
+        return {"link": self._link(debunk, root), "verdict": term("verdict", debunk["verdict"], root)}
 
     def _quote_item(self, quote, incident: Entry, cites: Citations, root: str) -> dict:
         return {"text": quote["text"], "original": quote.get("original"),
                 "speaker": self._link(self.graph.get("actor", quote["speaker"]), root),
-                "incident": self._link(incident, root), "date": self._incident_period(incident),
+                "incident": self._link(incident, root), "date": self._incident_period(incident, root),
                 "cite": cites.cite_value(quote["source"])}
-
-    # -- index views -----------------------------------------------------------
-
-    def _timeline_view(self) -> dict:
-        """Every incident by year, with the data attributes the timeline filters read."""
-        years: dict[int, list] = {}
-        for incident in self.graph.incidents_in_time:
-            actors = [self.graph.get("actor", a["actor"]) for a in incident.get("actors") or []]
-            narratives = [self.graph.get("narrative", n) for n in incident.get("narratives") or []]
-            year = self._date(incident["date"]).year
-            years.setdefault(year, []).append(dict(
-                self._timeline_item(incident, ""),
-                actors=[self._link(a, "") for a in actors],
-                narratives=[self._link(n, "") for n in narratives],
-                attrs=Markup(" ".join([
-                    f'data-year="{year}"',
-                    f'data-narratives="{" ".join(n.id for n in narratives)}"',
-                    f'data-actors="{" ".join(a.id for a in actors)}"',
-                    f'data-platform="{attribute_value(incident.get("platform") or "")}"',
-                ])),
-            ))
-        return {"years": sorted(years.items()), "total": len(self.graph.all("incident"))}
-
-    def _narrative_index_view(self) -> dict:
-        g = self.graph
-
-        def tree(narratives):
-            return [{"link": self._link(n, "../"), "summary": n["summary"],
-                     "count": len(g.incidents_of_narrative.get(n.id, [])),
-                     "children": tree(g.children_of_narrative.get(n.id, []))}
-                    for n in sorted(narratives, key=lambda e: e.title.lower())]
-        return {"tree": tree([n for n in g.all("narrative") if n.get("parent") is None]), "total": len(g.all("narrative"))}
-
-    def _actor_index_view(self) -> dict:
-        groups = []
-        for actor_type, label in ACTOR_TYPE_LABELS.items():
-            members = [a for a in self.graph.all("actor") if a["actor_type"] == actor_type]
-            if members:
-                groups.append({"label": label, "actors": [
-                    {"link": self._link(a, "../"), "aliases": a.get("aliases") or [],
-                     "count": len(self.graph.incidents_of_actor.get(a.id, []))}
-                    for a in sorted(members, key=lambda e: e.title.lower())]})
-        return {"groups": groups, "total": len(self.graph.all("actor"))}
-
-    def _incident_index_view(self) -> dict:
-        years: dict[int, list] = {}
-        for incident in self.graph.incidents_in_time:
-            years.setdefault(self._date(incident["date"]).year, []).append(self._timeline_item(incident, "../"))
-        return {"years": sorted(years.items()), "total": len(self.graph.all("incident"))}
-
-    def _debunk_index_view(self) -> dict:
-        return {"debunks": [dict(self._debunk_item(d, "../"), claim=d["claim"]) for d in
-                            sorted(self.graph.all("debunk"), key=lambda e: e.title.lower())],
-                "total": len(self.graph.all("debunk"))}
-
-    def _source_index_view(self) -> dict:
-        sources = sorted(self.graph.all("source"), key=lambda s: ((s.get("author") or s["publisher"]).lower(), s.id))
-        return {"sources": [{"link": self._link(s, "../"), "author": s.get("author"), "publisher": s["publisher"],
-                             "date": self._date_text(s, "published"), "url": link_target(s.get("url")),
-                             "count": len(self.graph.citing_entries.get(s.id, []))} for s in sources],
-                "total": len(sources)}
 
 
 ENTRY_VIEWS = {"narrative": Views._narrative_view, "actor": Views._actor_view, "incident": Views._incident_view,

@@ -55,11 +55,11 @@ def site_paths(site: Path, page: str) -> set[str]:
     return found
 
 
-def build_site(config: Path, out: Path) -> subprocess.CompletedProcess:
+def build_site(config: Path, out: Path, **env_vars: str) -> subprocess.CompletedProcess:
     """Builds the site as `make build` does: English into out, and each
     language whose configuration sits beside config (mkdocs.ru.yml...) into
     out/<language>. Returns the first failed build, or the last one."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **env_vars)
     builds = [(config, out)] + [(config.with_name(f"{config.stem}.{lang}.yml"), out / lang) for lang in ("ru", "kk")]
     for path, target in builds:
         done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(path), "-d", str(target)],

@@ -166,7 +166,7 @@ def write(root: Path, files: dict[str, dict]) -> None:
 # -- properties ---------------------------------------------------------------------------
 
 PAGE_LINK = re.compile(r"\]\(((?:\.\./)*[^)\s#:]+\.md)(#[^)\s]*)?\)")
-ANCHOR_LINK = re.compile(r"\]\(#(ref-\d+)\)")
+ANCHOR_LINK = re.compile(r"\]\(#(ref-\d+[a-z]*)\)")
 
 
 def unresolved_links(pages: dict[str, str]) -> list[str]:

@@ -56,9 +56,9 @@ def test_build_writes_only_changed_pages_and_removes_deleted(kb_copy, tmp_path):
     changed = run_cli("build", "--out", str(out), root=kb_copy)
     # Its own page, the actors index, the incident and the two narratives that
     # list it, the source page that lists it among the entries citing it,
-    # the timeline, the overview map, and the debunk whose ClaimReview names
-    # the claim's authors.
-    assert f"9 written, 0 removed, {total - 9} unchanged" in changed.stdout
+    # the timeline and the incidents index (whose actor filters name it), the
+    # overview, and the debunk whose ClaimReview names the claim's authors.
+    assert f"10 written, 0 removed, {total - 10} unchanged" in changed.stdout
 
     (kb_copy / "entries/debunks/claim-false.yaml").unlink()
     removed = run_cli("build", "--out", str(out), root=kb_copy)
@@ -126,33 +126,31 @@ def test_exclamation_before_a_citation_stays_text(kb_copy):
     assert 'twist!<a href="#ref-1">[1]</a>' in html
 
 
-def test_map_layout_places_boxes_and_edges_on_the_grid():
-    """Columns by kind, the page's entry first, at most MAX_PER_COLUMN boxes a column, edges between box sides."""
+def test_map_is_a_tree_of_whole_labels_grouped_by_kind():
+    """The entry on top, one group per kind, every title whole (wrapped, never cut), one branch per box."""
+    import xml.etree.ElementTree as ET
+
     from kb import maps
 
     focus = maps.Node("actor", "actors", "a0", "Actor zero", True)
-    other_actor = maps.Node("actor", "actors", "a1", "Actor one")
-    incidents = [maps.Node("incident", "incidents", f"i{k}", f"Incident {k}") for k in range(30)]
-    nodes = [other_actor, *incidents, focus]
-    edges = [(focus, other_actor), *((focus, i) for i in incidents), (incidents[0], other_actor)]
-    import xml.etree.ElementTree as ET
+    long_title = "An incident with a title far longer than one line of a box can hold, wrapped at words"
+    incidents = [maps.Node("incident", "incidents", f"i{k}", long_title if k == 0 else f"Incident {k}") for k in range(30)]
+    narrative = maps.Node("narrative", "narratives", "n0", "Narrative zero")
+    svg = ET.fromstring(maps.svg(focus, {"narrative": [narrative], "incident": incidents}, "Map", "../../")
+                        .replace(' xmlns="http://www.w3.org/2000/svg"', ""))
 
-    svg = ET.fromstring(maps.svg(nodes, edges, "Map", "../../").replace(' xmlns="http://www.w3.org/2000/svg"', ""))
-
-    assert (svg.get("width"), svg.get("height")) == ("440", str(maps.TOP + 25 * (maps.BOX_H + maps.GAP_Y)))
-    lines = [(line.get("x1"), line.get("y1"), line.get("x2"), line.get("y2")) for line in svg.iter("line")]
-    assert len(lines) == 1 + maps.MAX_PER_COLUMN + 1
-    assert lines[0] == ("0", "57.0", "0", "101.0")  # same column: left side to left side
-    assert lines[4] == ("200", "57.0", "240", "189.0")  # to the fourth incident
-    assert lines[-1] == ("200", "101.0", "240", "57.0")  # drawn from the left box whichever end comes first
-    boxes = {a.get("href"): (a.find("rect").get("x"), a.find("rect").get("y"), a.find("text").get("x"), a.find("text").get("y"))
-             for a in svg.iter("a")}
-    assert boxes["../../actors/a0/"] == ("0", "40", "8", "62.0")
-    assert boxes["../../actors/a1/"] == ("0", "84", "8", "106.0")
-    assert boxes["../../incidents/i0/"] == ("240", "40", "248", "62.0")
-    assert "../../incidents/i24/" not in boxes
-    more = [t for t in svg.iter("text") if t.get("class") == "kb-map-more"]
-    assert [(t.get("x"), t.get("y"), t.text) for t in more] == [("248", "1118.0", "and 6 more")]
+    assert svg.get("viewBox").startswith(f"0 0 {maps.WIDTH} ")
+    boxes = {a.get("href"): " ".join(t.text for t in a.iter("tspan")) for a in svg.iter("a")}
+    assert list(boxes)[:2] == ["../../actors/a0/", "../../narratives/n0/"]
+    assert boxes["../../incidents/i0/"] == long_title
+    assert len([t for t in svg.find(".//a[@href='../../incidents/i0/']").iter("tspan")]) > 1
+    assert len(boxes) == 1 + 1 + maps.MAX_PER_GROUP
+    headings = [t.text for t in svg.iter("text") if t.get("class") == "kb-map-heading"]
+    assert headings == ["Narratives (1)", "Incidents (30)"]
+    assert [t.text for t in svg.iter("text") if t.get("class") == "kb-map-more"] == ["and 6 more, listed above"]
+    branches = list(svg.iter("line"))
+    assert len(branches) == 1 + maps.MAX_PER_GROUP + 1  # one per box, and the trunk
+    assert all(int(r.get("x")) + int(r.get("width")) <= maps.WIDTH for r in svg.iter("rect"))
 
 
 def test_plain_drops_citations_link_syntax_and_markup_characters():
@@ -165,21 +163,23 @@ def test_plain_drops_citations_link_syntax_and_markup_characters():
     assert plain("No markup here,  just [brackets] (and parentheses) #1") == "No markup here, just [brackets] (and parentheses) 1"
 
 
-def test_citations_number_sources_in_order_of_first_appearance():
+def test_citations_number_documents_and_letter_the_places_cited_in_them():
     from markupsafe import Markup
 
     from kb.views import Citations, SourceDetails
 
     cites = Citations(lambda source_id: SourceDetails(link=source_id, publisher="", date="", url=None))
-    text = cites.text("Said twice [@a] and [@b, p. 2] and again [@a].")
+    text = cites.text("Said twice [@a] and [@b, p. 2] and again [@a], then [@b, p. 5].")
     assert isinstance(text, Markup)
-    assert text == r"Said twice [\[1\]](#ref-1) and [\[2\]](#ref-2) and again [\[1\]](#ref-1)."
-    listed = cites.cite_all(["c", {"source": "b", "locator": "p. 2"}, {"source": "b"}])
-    assert isinstance(listed, Markup) and listed == r"[\[3\]](#ref-3)[\[2\]](#ref-2)[\[4\]](#ref-4)"
+    assert text == (r"Said twice [\[1\]](#ref-1) and [\[2a\]](#ref-2a) and again [\[1\]](#ref-1), "
+                    r"then [\[2b\]](#ref-2b).")
+    listed = cites.cite_all(["c", {"source": "b", "locator": "p. 2"}, {"source": "b"}, "c"])
+    # In reference order, each once, apart.
+    assert isinstance(listed, Markup) and listed == r"[\[2\]](#ref-2) [\[2a\]](#ref-2a) [\[3\]](#ref-3)"
     assert cites.cite_all(None) == "" and isinstance(cites.cite_all([]), Markup)
     assert cites.cite_value("a") == r"[\[1\]](#ref-1)" and isinstance(cites.cite_value("a"), Markup)
-    assert [(number, locator, link) for number, link, _publisher, _date, locator, _url in cites.references()] == \
-        [(1, "", "a"), (2, "p. 2", "b"), (3, "", "c"), (4, "", "b")]
+    assert [(r["number"], r["link"], [(p["label"], p["locator"]) for p in r["places"]]) for r in cites.references()] == \
+        [(1, "a", []), (2, "b", [("2a", "p. 2"), ("2b", "p. 5")]), (3, "c", [])]
 
 
 def test_chronological_orders_by_partial_date_then_id():
@@ -196,3 +196,19 @@ def test_chronological_orders_by_partial_date_then_id():
     assert [e.id for e in ordered] == ["c", "a", "d", "e", "b", "f"]
     assert ordered == sorted(incidents, key=lambda e: (incident_date(e), e.id))
     assert parse_date("2020") < parse_date("2020-01") < parse_date("2020-01-05")
+
+
+def test_about_page_names_only_the_publisher_and_contact_that_are_configured(kb_copy):
+    """No invented organisation: unset values are left out of the page."""
+    from kb import pipeline
+    from kb.site import Site
+
+    result = pipeline.check(kb_copy)
+    bare = pipeline.generate(result, history={}, site=Site())[1]["about.md"]
+    assert "published by" not in bare and "mailto:" not in bare
+    named = pipeline.generate(result, history={}, site=Site(publisher="Example Media Lab", contact="kb@example.org",
+                                                             repo_url="https://example.org/repo"))[1]
+    assert "published by Example Media Lab" in named["about.md"]
+    assert "(<mailto:kb@example.org>)" in named["about.md"]
+    report = next(text for path, text in named.items() if path.startswith("actors/") and not path.endswith("index.md"))
+    assert "https://example.org/repo/issues/new?template=report-error.yml&" in report

@@ -20,6 +20,8 @@ import pytest
 from conftest import ROOT
 from sitecheck import build_site
 
+# The repository "Report an error" links point at; the publishing workflow sets the real one.
+REPO_URL = "https://github.com/example-owner/kz-disinfo-kb"
 CHROMIUM = os.environ.get("KB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -47,7 +49,7 @@ def site_dir(tmp_path_factory) -> Path:
     if prebuilt:
         return Path(prebuilt)
     out = tmp_path_factory.mktemp("browser-site")
-    result = build_site(ROOT / "mkdocs.yml", out)
+    result = build_site(ROOT / "mkdocs.yml", out, KB_REPO_URL=REPO_URL)
     assert result.returncode == 0, result.stderr[-3000:]
     return out
 
@@ -137,6 +139,23 @@ def page(browser, base_url, traffic):
 def page_without_js(browser, base_url, traffic):
     """The same, for a reader who has switched JavaScript off."""
     yield from watched_page(browser, base_url, traffic, java_script_enabled=False)
+
+
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+SIZES = {"desktop": DESKTOP, "phone": PHONE}
+
+
+@pytest.fixture(params=list(SIZES))
+def sized_page(request, browser, base_url, traffic):
+    """A page at a journalist's laptop size and at a phone's (touch, no hover)."""
+    size = request.param
+    options = {"viewport": SIZES[size]}
+    if size == "phone":
+        options.update(is_mobile=True, has_touch=True, device_scale_factor=2)
+    for page in watched_page(browser, base_url, traffic, **options):
+        page.size_name = size
+        yield page
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,68 @@
+"""Every interface label that Python hands to pages, in one place, and the
+glossary anchors the labels link to.
+
+The labels are English; N_ marks them for the message catalogue that the
+translations will add, as templates mark theirs with _(). Their meanings
+are not here: they are the `doc`s and `value_docs` of schema/kb.schema.yaml,
+which the glossary page prints.
+"""
+from __future__ import annotations
+
+from markupsafe import Markup
+
+
+def N_(text: str) -> str:
+    """Marks a label for extraction into the message catalogue; translated where it is printed."""
+    return text
+
+
+KIND_LABELS = {"source": N_("Source"), "actor": N_("Actor"), "narrative": N_("Narrative"),
+               "incident": N_("Incident"), "debunk": N_("Debunk")}
+KIND_PLURALS = {"source": N_("Sources"), "actor": N_("Actors"), "narrative": N_("Narratives"),
+                "incident": N_("Incidents"), "debunk": N_("Debunks")}
+ACTOR_TYPE_LABELS = {
+    "person": N_("People"), "tv-channel": N_("TV channels"), "newspaper": N_("Newspapers"),
+    "news-agency": N_("News agencies"), "website": N_("Websites"), "telegram-channel": N_("Telegram channels"),
+    "social-media-account": N_("Social media accounts"), "government-body": N_("Government bodies"),
+    "political-party": N_("Political parties"), "organisation": N_("Organisations"),
+}
+ACTOR_TYPE_SINGULAR = {
+    "person": N_("Person"), "tv-channel": N_("TV channel"), "newspaper": N_("Newspaper"),
+    "news-agency": N_("News agency"), "website": N_("Website"), "telegram-channel": N_("Telegram channel"),
+    "social-media-account": N_("Social media account"), "government-body": N_("Government body"),
+    "political-party": N_("Political party"), "organisation": N_("Organisation"),
+}
+VERDICT_LABELS = {"false": N_("False"), "misleading": N_("Misleading"), "unsubstantiated": N_("Unsubstantiated"),
+                  "missing-context": N_("Missing context"), "disputed": N_("Disputed")}
+ROLE_LABELS = {"originator": N_("originator"), "amplifier": N_("amplifier"), "target": N_("target"),
+               "responder": N_("responder"), "subject": N_("subject")}
+ATTRIBUTION_LABELS = {"confirmed": N_("confirmed"), "disputed": N_("disputed"), "denied": N_("denied"),
+                      "unknown": N_("unknown")}
+PRECISION_LABELS = {"day": N_("Day"), "month": N_("Month"), "year": N_("Year"), "approximate": N_("About (approximate)")}
+
+# Dates: an inferred date, and the open ends of a period.
+ABOUT = N_("about")
+SINCE = N_("since {date}")
+UNTIL = N_("until {date}")
+MAP_TITLE = N_("Map of the entries connected to {title}")
+MAP_MORE = N_("and {count} more, listed above")
+
+# The glossary's sections: (anchor prefix, heading, labels, where the schema defines them).
+GLOSSARY_PAGE = "glossary.md"
+TERM_GROUPS = {
+    "kind": (N_("Kinds of entry"), KIND_LABELS),
+    "verdict": (N_("Verdicts"), VERDICT_LABELS),
+    "role": (N_("Roles of an actor in an incident"), ROLE_LABELS),
+    "attribution": (N_("Attribution"), ATTRIBUTION_LABELS),
+    "date": (N_("Dates"), PRECISION_LABELS),
+}
+
+
+def anchor(group: str, value: str) -> str:
+    return f"{group}-{value}"
+
+
+def term(group: str, value: str, root: str, label: str | None = None) -> Markup:
+    """The label (or the given words) as a Markdown link to its definition in the glossary."""
+    label = label or TERM_GROUPS[group][1][value]
+    return Markup(f"[{label}]({root}{GLOSSARY_PAGE}#{anchor(group, value)})")
