@@ -198,7 +198,7 @@ def publish(result: CheckResult, site: Site, language: Language | None = None) -
     record = record_of(result)
     graph, pages = generate(result, site=site, history=record.dates, language=language)
     pages.update(pagemeta.redirect_pages(graph, TEMPLATES))
-    pages[HOME_PART] = Renderer(graph, schema, site=site, history=history).home_page()
+    pages[HOME_PART] = Renderer(graph, schema, site=site, history=record.dates, language=language).home_page()
     pages["data/columns.md"] = datapackage.columns_page(schema)
     english = graph_of(result)
     version = data_version(record.dates, english, record.commit)
