@@ -27,9 +27,10 @@ def links_of(site: Path, page: str) -> set[str]:
 
 
 def test_every_real_entry_has_its_page(real_site):
-    entries = sorted((ROOT / "entries").glob("*/*.yaml"))
+    entries = sorted(p for p in (ROOT / "entries").glob("*/*.yaml") if p.name.count(".") == 1)
     assert entries
-    missing = [e for e in entries if not (real_site / e.parent.name / e.stem / "index.html").is_file()]
+    missing = [f"{language}/{e.stem}" for e in entries for language in ("", "ru/", "kk/")
+               if not (real_site / language / e.parent.name / e.stem / "index.html").is_file()]
     assert missing == []
     for folder in ("narratives", "actors", "incidents", "debunks", "sources"):
         assert (real_site / folder / "index.html").is_file()
