@@ -12,8 +12,8 @@ import xml.etree.ElementTree as ET
 from .export import LICENSE, Site, dataset_updated, iso
 from .history import Dates
 from .graph import Graph
-from .render import description_of
-from .views import KIND_LABELS
+from .views import description_of
+from .labels import KIND_LABELS
 from .schema import Schema
 
 ATOM = "http://www.w3.org/2005/Atom"

@@ -58,6 +58,29 @@ TERM_GROUPS = {
 }
 
 
+class Labels:
+    """The labels above in one language: each table and phrase through the
+    language's gettext (kb/i18n.py), and glossary links with those words."""
+
+    TABLES = ("KIND_LABELS", "KIND_PLURALS", "ACTOR_TYPE_LABELS", "ACTOR_TYPE_SINGULAR", "VERDICT_LABELS",
+              "ROLE_LABELS", "ATTRIBUTION_LABELS", "PRECISION_LABELS")
+    PHRASES = ("ABOUT", "SINCE", "UNTIL", "MAP_TITLE", "MAP_MORE")
+
+    def __init__(self, gettext=None):
+        self.gettext = gettext or (lambda text: text)
+        for name in self.TABLES:
+            setattr(self, name, {key: self.gettext(label) for key, label in globals()[name].items()})
+        for name in self.PHRASES:
+            setattr(self, name, self.gettext(globals()[name]))
+        self.TERM_GROUPS = {group: (self.gettext(heading), {key: self.gettext(label) for key, label in table.items()})
+                            for group, (heading, table) in TERM_GROUPS.items()}
+
+    def term(self, group: str, value: str, root: str, label: str | None = None) -> Markup:
+        """The label (or the given words) as a Markdown link to its definition in the glossary."""
+        label = label or self.TERM_GROUPS[group][1][value]
+        return Markup(f"[{label}]({root}{GLOSSARY_PAGE}#{anchor(group, value)})")
+
+
 def anchor(group: str, value: str) -> str:
     return f"{group}-{value}"
 

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from .entries import Entry
 from .graph import Graph
-from .labels import KIND_LABELS, KIND_PLURALS, MAP_MORE, MAP_TITLE
+from .labels import Labels
 
 GROUPS = ("narrative", "actor", "incident", "debunk")
 # The map's width in SVG units, chosen with the font size so that a phone's
@@ -87,12 +87,12 @@ def _href(node: Node, root: str) -> str:
     return f"{root}{node.folder}/{node.id}/"
 
 
-def _box(parent: ET.Element, node: Node, x: int, y: int, root: str) -> int:
+def _box(parent: ET.Element, node: Node, x: int, y: int, root: str, labels: Labels) -> int:
     """A box with the node's whole title; returns its height."""
     lines = label_lines(node.title, LABEL_CHARS if x else LABEL_CHARS + 2)
     height = 2 * PAD + LINE * len(lines)
     link = ET.SubElement(parent, "a", {"href": _href(node, root), "class": _node_class(node)})
-    ET.SubElement(link, "title").text = f"{KIND_LABELS[node.kind]}: {node.title}"
+    ET.SubElement(link, "title").text = f"{labels.KIND_LABELS[node.kind]}: {node.title}"
     ET.SubElement(link, "rect", {"x": str(x), "y": str(y), "width": str(WIDTH - x - 1), "height": str(height),
                                  "rx": "6"})
     text = ET.SubElement(link, "text", {"x": str(x + 10), "y": str(y + PAD + FONT - 1)})
@@ -102,21 +102,22 @@ def _box(parent: ET.Element, node: Node, x: int, y: int, root: str) -> int:
     return height
 
 
-def svg(center: Node, groups: dict[str, list[Node]], title: str, root: str) -> str:
+def svg(center: Node, groups: dict[str, list[Node]], title: str, root: str, labels: Labels | None = None) -> str:
     """Lays the entry and its groups out as a tree and returns the SVG's text."""
     root_element = ET.Element("svg", {"xmlns": "http://www.w3.org/2000/svg", "class": "kb-map-svg", "role": "group",
                                       "aria-labelledby": "kb-map-title"})
     ET.SubElement(root_element, "title", {"id": "kb-map-title"}).text = title
     branches = ET.SubElement(root_element, "g", {"class": "kb-map-edges"})
+    labels = labels or Labels()
     y = 1
-    y += _box(root_element, center, 1, y, root)
+    y += _box(root_element, center, 1, y, root, labels)
     trunk_top, trunk_bottom = y, y
     for kind, members in groups.items():
         y += HEADING
         heading = ET.SubElement(root_element, "text", {"x": str(INDENT), "y": str(y - 9), "class": "kb-map-heading"})
-        heading.text = f"{KIND_PLURALS[kind]} ({len(members)})"
+        heading.text = f"{labels.KIND_PLURALS[kind]} ({len(members)})"
         for node in members[:MAX_PER_GROUP]:
-            height = _box(root_element, node, INDENT, y, root)
+            height = _box(root_element, node, INDENT, y, root, labels)
             middle = y + height // 2
             ET.SubElement(branches, "line", {"x1": str(TRUNK), "y1": str(middle), "x2": str(INDENT), "y2": str(middle),
                                              "class": "kb-map-edge"})
@@ -125,7 +126,7 @@ def svg(center: Node, groups: dict[str, list[Node]], title: str, root: str) -> s
         hidden = len(members) - MAX_PER_GROUP
         if hidden > 0:
             more = ET.SubElement(root_element, "text", {"x": str(INDENT), "y": str(y + FONT), "class": "kb-map-more"})
-            more.text = MAP_MORE.format(count=hidden)
+            more.text = labels.MAP_MORE.format(count=hidden)
             y += LINE + GAP
     ET.SubElement(branches, "line", {"x1": str(TRUNK), "y1": str(trunk_top), "x2": str(TRUNK), "y2": str(trunk_bottom),
                                      "class": "kb-map-edge"})
@@ -140,9 +141,10 @@ def _node_class(node: Node) -> str:
     return f"kb-map-node kb-map-{node.kind}" + (" kb-map-focus" if node.focus else "")
 
 
-def entry_map(graph: Graph, entry: Entry, root: str) -> str | None:
+def entry_map(graph: Graph, entry: Entry, root: str, labels: Labels | None = None) -> str | None:
     """The entry's neighbourhood map as SVG text, or None if the entry has no neighbours."""
     center, groups = neighbourhood(graph, entry)
     if not groups:
         return None
-    return svg(center, groups, MAP_TITLE.format(title=entry.title), root)
+    labels = labels or Labels()
+    return svg(center, groups, labels.MAP_TITLE.format(title=entry.title), root, labels)

@@ -21,9 +21,9 @@ from .site import Site
 from .text import escape_inline
 
 
-def map_block(graph: Graph, entry: Entry) -> Markup | None:
+def map_block(graph: Graph, entry: Entry, labels=None) -> Markup | None:
     """The entry's neighbourhood map wrapped in a raw HTML block, or None."""
-    svg = maps.entry_map(graph, entry, root="../../")
+    svg = maps.entry_map(graph, entry, root="../../", labels=labels)
     return _html_block(svg) if svg is not None else None
 
 

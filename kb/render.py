@@ -19,8 +19,8 @@ from .i18n import SOURCE_LANGUAGE, Language
 from .schema import Schema
 from .site import Site
 from .text import escape_inline, plain
-from .labels import KIND_LABELS, term
-from .views import Views
+from .labels import KIND_LABELS  # English: the search filter's stable value
+from .views import Views, description_of
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -57,15 +57,6 @@ def make_environment(templates: Path = TEMPLATES, translations=None) -> jinja2.E
     return env
 
 
-def description_of(entry: Entry) -> str:
-    """A page's one-paragraph description for link previews and feeds."""
-    for name in ("summary", "claim", "description", "explainer", "facts"):
-        if entry.get(name):
-            text = plain(str(entry.get(name)))
-            return text if len(text) <= 200 else text[:197].rsplit(" ", 1)[0] + "…"
-    return f"{KIND_LABELS[entry.kind.name]}: {entry.title}"
-
-
 class Renderer:
     """Renders every page of the site from a linked graph."""
 
@@ -75,7 +66,7 @@ class Renderer:
         self.graph = graph
         self.schema = schema
         self.language = language or Language.load(SOURCE_LANGUAGE)
-        self.views = Views(graph, schema)
+        self.views = Views(graph, schema, self.language)
         self.env = env or make_environment(translations=self.language.strings)
         self.site = site or Site()
         self.history = history or {}  # entry path -> (created, last changed)
@@ -103,10 +94,10 @@ class Renderer:
         template = self.env.get_template(f"{entry.kind.name}.md.j2")
         return template.render(entry=entry, view=view, root=root, cite=cites,
                                kind_label=KIND_LABELS[entry.kind.name], title=entry.title,
-                               kind_term=term("kind", entry.kind.name, root),
-                               description=description_of(entry), tags=entry.get("tags") or [],
+                               kind_term=self.views.labels.term("kind", entry.kind.name, root),
+                               description=description_of(entry, self.views.labels), tags=entry.get("tags") or [],
                                corrections=self.views.corrections(entry, cites),
-                               map=pagemeta.map_block(self.graph, entry),
+                               map=pagemeta.map_block(self.graph, entry, self.views.labels),
                                report=Markup(pagemeta.report_error(entry, self.site) or ""),
                                contact=pagemeta.contact_link(self.site), entry_path=f"entries/{entry.kind.folder}/{entry.id}.yaml",
                                citation=pagemeta.citation(entry, self.site, self.history),

@@ -11,7 +11,8 @@ from markupsafe import Markup
 from .dates import PartialDate, parse_date
 from .entries import Entry
 from .graph import PUSHING_ROLES, Graph, chronological
-from .labels import ABOUT, ACTOR_TYPE_SINGULAR, KIND_LABELS, SINCE, UNTIL, term
+from .i18n import SOURCE_LANGUAGE, Language
+from .labels import Labels
 from .schema import Schema
 from .text import CITATION, escape_inline, link_target, neutralise, plain
 from .views_index import IndexViews
@@ -127,12 +128,12 @@ def link_to(entry: Entry, root: str) -> Link:
     return Link(title=title, url=url, markdown=Markup(f"[{title}]({url})"))
 
 
-def description_of(entry: Entry) -> str:
+def description_of(entry: Entry, labels: Labels | None = None) -> str:
     for name in ("summary", "claim", "description", "explainer", "facts"):
         if entry.get(name):
             text = plain(str(entry.get(name)))
             return text if len(text) <= 200 else text[:197].rsplit(" ", 1)[0] + "…"
-    return f"{KIND_LABELS[entry.kind.name]}: {entry.title}"
+    return f"{(labels or Labels()).KIND_LABELS[entry.kind.name]}: {entry.title}"
 
 
 def unsettled(incident: Entry) -> bool:
@@ -149,9 +150,11 @@ def in_their_name(incident: Entry, role: str) -> bool:
 class Views(IndexViews):
     """The view of each kind of page: a dict of what its template prints."""
 
-    def __init__(self, graph: Graph, schema: Schema):
+    def __init__(self, graph: Graph, schema: Schema, language: Language | None = None):
         self.graph = graph
         self.schema = schema
+        self.language = language or Language.load(SOURCE_LANGUAGE)
+        self.labels = Labels(self.language.gettext)
 
     def entry(self, entry: Entry, cites: Citations, root: str) -> dict:
         return ENTRY_VIEWS[entry.kind.name](self, entry, cites, root)
@@ -162,14 +165,14 @@ class Views(IndexViews):
     def corrections(self, entry: Entry, cites: Citations) -> list[dict]:
         """The entry's corrections, oldest first."""
         dated = sorted(entry.get("corrections") or [], key=lambda c: self._date(c["date"]))
-        return [{"date": self._date(c["date"]).human(), "text": cites.text(c["text"])} for c in dated]
+        return [{"date": self.language.date(self._date(c["date"])), "text": cites.text(c["text"])} for c in dated]
 
     def all_corrections(self, cites: Citations) -> list[dict]:
         """Every correction of every entry, newest first."""
         found = [(self._date(c["date"]), entry, c) for kind in self.schema.kinds.values()
                  for entry in self.graph.all(kind.name) for c in entry.get("corrections") or []]
         found.sort(key=lambda item: (item[0], item[1].title.lower()), reverse=True)
-        return [{"date": date.human(), "link": self._link(entry, ""), "kind": KIND_LABELS[entry.kind.name],
+        return [{"date": self.language.date(date), "link": self._link(entry, ""), "kind": self.labels.KIND_LABELS[entry.kind.name],
                  "text": cites.text(c["text"])} for date, entry, c in found]
 
     def citations(self, root: str) -> Citations:
@@ -209,7 +212,7 @@ class Views(IndexViews):
         incidents_in: dict[str, list[Entry]] = {}
         for incident, role in involved:
             group = ("in_their_name" if in_their_name(incident, role) else "spread") if role in PUSHING_ROLES else role
-            by_role.setdefault(group, []).append(dict(self._timeline_item(incident, root), role=term("role", role, root)))
+            by_role.setdefault(group, []).append(dict(self._timeline_item(incident, root), role=self.labels.term("role", role, root)))
             incidents_in.setdefault(group, []).append(incident)
         quotes = g.quotes_by_actor.get(entry.id, [])
         refuted = g.refutations_by_actor.get(entry.id, [])
@@ -225,7 +228,7 @@ class Views(IndexViews):
 
         debunks = debunks_of(incidents_in.get("spread", []))
         return {
-            "type": ACTOR_TYPE_SINGULAR[entry["actor_type"]],
+            "type": self.labels.ACTOR_TYPE_SINGULAR[entry["actor_type"]],
             "aliases": entry.get("aliases") or [],
             "country": entry.get("country"),
             "roles": [{"title": r["title"], "period": self._period(r)} for r in entry.get("roles") or []],
@@ -252,7 +255,7 @@ class Views(IndexViews):
     def _incident_view(self, entry: Entry, cites: Citations, root: str) -> dict:
         g = self.graph
         attribution = entry.get("attribution") or {}
-        actors = [{"link": self._link(g.get("actor", a["actor"]), root), "role": term("role", a["role"], root),
+        actors = [{"link": self._link(g.get("actor", a["actor"]), root), "role": self.labels.term("role", a["role"], root),
                    "pushing": a["role"] in PUSHING_ROLES, "disputed": in_their_name(entry, a["role"])}
                   for a in entry.get("actors") or []]
         debunks = [self._debunk_item(d, root) for d in g.debunks_of_incident.get(entry.id, [])]
@@ -275,10 +278,10 @@ class Views(IndexViews):
         g = self.graph
         return {
             "claim": entry["claim"],
-            "verdict": term("verdict", entry["verdict"], root),
+            "verdict": self.labels.term("verdict", entry["verdict"], root),
             "facts": cites.text(entry.get("facts")),
             "refuted_by": [{"link": self._link(g.get("actor", r["actor"]), root),
-                            "date": self._date(r["date"]).human() if r.get("date") else "",
+                            "date": self.language.date(self._date(r["date"])) if r.get("date") else "",
                             "cite": cites.cite_value(r["source"]) if r.get("source") else Markup("")}
                            for r in entry.get("refuted_by") or []],
             "incidents": [self._timeline_item(i, root) for i in chronological(g.get("incident", i) for i in entry.get("incidents") or [])],
@@ -323,25 +326,25 @@ class Views(IndexViews):
         value = entry.get(name)
         if value is None:
             return ""
-        text = self._date(value).human()
+        text = self.language.date(self._date(value))
         if not entry.get(f"{name}_approximate"):
             return text
         if root is None:
-            return f"{ABOUT} {text}"
-        return Markup(f"{term('date', 'approximate', root, label=ABOUT)} {escape_inline(text)}")
+            return f"{self.labels.ABOUT} {text}"
+        return Markup(f"{self.labels.term('date', 'approximate', root, label=self.labels.ABOUT)} {escape_inline(text)}")
 
     def _incident_period(self, entry: Entry, root: str | None = None) -> str | Markup:
         start = self._date_text(entry, root=root)
         if entry.get("end_date"):
-            return start + f" – {self._date(entry['end_date']).human()}"
+            return start + f" – {self.language.date(self._date(entry['end_date']))}"
         return start
 
     def _period(self, role) -> str:
-        start = self._date(role["start"]).human() if role.get("start") else ""
-        end = self._date(role["end"]).human() if role.get("end") else ""
+        start = self.language.date(self._date(role["start"])) if role.get("start") else ""
+        end = self.language.date(self._date(role["end"])) if role.get("end") else ""
         if start and end:
             return f"{start} – {end}"
-        return SINCE.format(date=start) if start else UNTIL.format(date=end) if end else ""
+        return self.labels.SINCE.format(date=start) if start else self.labels.UNTIL.format(date=end) if end else ""
 
     def _seen(self, incidents: list[Entry], root: str | None = None) -> dict:
         """First and last seen, and how many incidents, of incidents in any order."""
@@ -372,7 +375,7 @@ class Views(IndexViews):
 
     def _attribution_term(self, incident: Entry, root: str) -> Markup:
         status = (incident.get("attribution") or {}).get("status") or "confirmed"
-        return term("attribution", status, root)
+        return self.labels.term("attribution", status, root)
 
     def _timeline_item(self, incident: Entry, root: str) -> dict:
         """An incident as timelines list it."""
@@ -381,7 +384,7 @@ class Views(IndexViews):
                 "place": incident.get("place")}
 
     def _debunk_item(self, debunk: Entry, root: str) -> dict:
-        return {"link": self._link(debunk, root), "verdict": term("verdict", debunk["verdict"], root)}
+        return {"link": self._link(debunk, root), "verdict": self.labels.term("verdict", debunk["verdict"], root)}
 
     def _quote_item(self, quote, incident: Entry, cites: Citations, root: str) -> dict:
         return {"text": quote["text"], "original": quote.get("original"),

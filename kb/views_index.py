@@ -13,8 +13,7 @@ from markupsafe import Markup
 
 from .entries import Entry
 from .graph import PUSHING_ROLES
-from .labels import (ACTOR_TYPE_LABELS, ATTRIBUTION_LABELS, KIND_LABELS, KIND_PLURALS, PRECISION_LABELS,
-                     ROLE_LABELS, TERM_GROUPS, VERDICT_LABELS, anchor)
+from .labels import anchor
 from .text import attribute_value, link_target
 
 # How many narratives and incidents the home page lists in its first screen.
@@ -95,7 +94,7 @@ class IndexViews:
 
     def _actor_index_view(self) -> dict:
         groups = []
-        for actor_type, label in ACTOR_TYPE_LABELS.items():
+        for actor_type, label in self.labels.ACTOR_TYPE_LABELS.items():
             members = [a for a in self.graph.all("actor") if a["actor_type"] == actor_type]
             if members:
                 groups.append({"label": label, "type": actor_type, "actors": [
@@ -128,7 +127,7 @@ class IndexViews:
         return {"debunks": [dict(self._debunk_item(d, "../"), claim=d["claim"],
                                  attrs=_data(verdict=d["verdict"], narratives=list(d.get("narratives") or [])))
                             for d in debunks],
-                "verdicts": [(v, label) for v, label in VERDICT_LABELS.items()
+                "verdicts": [(v, label) for v, label in self.labels.VERDICT_LABELS.items()
                              if any(d["verdict"] == v for d in debunks)],
                 "narratives": [(n.id, n.title) for n in narratives],
                 "total": len(debunks)}
@@ -161,7 +160,7 @@ class IndexViews:
                                                               n.title.lower()))
         latest = list(reversed(g.incidents_in_time))[:HOME_INCIDENTS]
         return {
-            "counts": [{"count": len(g.all(kind)), "label": KIND_PLURALS[kind], "url": Markup(f"{folder}/index.md")}
+            "counts": [{"count": len(g.all(kind)), "label": self.labels.KIND_PLURALS[kind], "url": Markup(f"{folder}/index.md")}
                        for kind, folder in (("narrative", "narratives"), ("actor", "actors"),
                                             ("incident", "incidents"), ("debunk", "debunks"), ("source", "sources"))],
             "narratives": [{"link": self._link(n, ""), "count": len(g.incidents_of_narrative.get(n.id, []))}
@@ -180,12 +179,12 @@ class IndexViews:
             "attribution": list(incident.field("attribution").subfield("status").value_docs),
             "date": list(self.schema.date_precision),
         }
-        labels = {"kind": KIND_LABELS, "verdict": VERDICT_LABELS, "role": ROLE_LABELS,
-                  "attribution": ATTRIBUTION_LABELS, "date": PRECISION_LABELS}
-        return [{"heading": TERM_GROUPS[group][0],
+        labels = {"kind": self.labels.KIND_LABELS, "verdict": self.labels.VERDICT_LABELS, "role": self.labels.ROLE_LABELS,
+                  "attribution": self.labels.ATTRIBUTION_LABELS, "date": self.labels.PRECISION_LABELS}
+        return [{"heading": self.labels.TERM_GROUPS[group][0],
                  "terms": [{"anchor": anchor(group, value), "label": labels[group][value], "value": value,
                             "doc": doc} for value, doc in meanings[group]]}
-                for group in TERM_GROUPS]
+                for group in self.labels.TERM_GROUPS]
 
     def handout(self, narrative: Entry, cites) -> dict:
         """A narrative on one or two printed pages: summary, claims, the facts against them, sources."""
@@ -198,7 +197,7 @@ class IndexViews:
             "page": self._link(narrative, root),
             "claims": narrative.get("claims") or [],
             "seen": self._seen(incidents),
-            "debunks": [{"title": d.title, "claim": d["claim"], "verdict": VERDICT_LABELS[d["verdict"]],
+            "debunks": [{"title": d.title, "claim": d["claim"], "verdict": self.labels.VERDICT_LABELS[d["verdict"]],
                          "facts": cites.text(d.get("facts"))} for d in debunks],
             "questions": narrative.get("discussion_questions") or [],
             "sources": cites.cite_all(narrative.get("sources")),
