@@ -56,7 +56,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 messages: $(STAMP)
-	$(BIN)/pybabel -q extract --no-location --sort-output --project="Kazakhstan Disinformation Knowledge Base" --copyright-holder="the contributors" -F locales/babel.cfg -o locales/messages.pot kb templates overrides
+	$(BIN)/pybabel -q extract --no-location --sort-output --project="Kazakhstan Disinformation Knowledge Base" --copyright-holder="the contributors" -k N_ -F locales/babel.cfg --ignore-dirs='.* site* bench tests build docs entries schema' -o locales/messages.pot .
 	for lang in ru kk; do \
 	  if [ -f locales/$$lang/LC_MESSAGES/messages.po ]; then \
 	    $(BIN)/pybabel -q update --no-fuzzy-matching -i locales/messages.pot -d locales -l $$lang; \
