@@ -32,6 +32,9 @@ LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша
 # no-break space CLDR puts before them in full dates).
 _YEAR = {"en": "y", "ru": "y\u202f'г.'", "kk": "y\u202f'ж.'"}
 _DAY = {"en": "d MMMM y", "ru": "long", "kk": "long"}
+# Quotation marks as each language prints them (CLDR's delimiters, which
+# Babel does not expose; the glossaries use the same).
+_QUOTES = {"en": ("“", "”"), "ru": ("«", "»"), "kk": ("«", "»")}
 
 
 def translations(language: str, locales: Path = LOCALES) -> NullTranslations:
@@ -71,6 +74,11 @@ class Language:
         if value.month:
             return format_skeleton("yMMMM", value.earliest, locale=self.code)
         return format_date(value.earliest, _YEAR[self.code], locale=self.code)
+
+    def quoted(self, text: str) -> str:
+        """Text between the language's own quotation marks."""
+        start, end = _QUOTES[self.code]
+        return f"{start}{text}{end}"
 
     def number(self, value: int) -> str:
         return format_decimal(value, locale=self.code)

@@ -387,7 +387,12 @@ class Views(IndexViews):
         return {"link": self._link(debunk, root), "verdict": self.labels.term("verdict", debunk["verdict"], root)}
 
     def _quote_item(self, quote, incident: Entry, cites: Citations, root: str) -> dict:
+        # In Russian and Kazakh a quote is the translation of the English
+        # source's rendering, and says so, unless it is the original wording.
+        translated = self.language.code != SOURCE_LANGUAGE and quote["text"] != quote.get("original")
         return {"text": quote["text"], "original": quote.get("original"),
+                "open": self.language.quoted("")[0], "close": self.language.quoted("")[-1],
+                "translated": translated,
                 "speaker": self._link(self.graph.get("actor", quote["speaker"]), root),
                 "incident": self._link(incident, root), "date": self._incident_period(incident, root),
                 "cite": cites.cite_value(quote["source"])}
