@@ -8,9 +8,13 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
+from html.parser import HTMLParser
 
-from conftest import KB_FIXTURE, run_cli
+import pytest
+from babel.messages.pofile import read_po
+
+from conftest import KB_FIXTURE, ROOT, run_cli
+from kb.i18n import Language
 
 LANGUAGES = ("en", "ru", "kk")
 
@@ -110,3 +114,55 @@ def test_new_starts_a_translation_that_passes_check_and_refuses_a_second(kb_copy
     assert again.returncode == 1 and "already exists" in again.stderr
     missing = run_cli("new", "actor", "nobody", "--translate", "ru", root=kb_copy)
     assert missing.returncode == 1 and "does not exist" in missing.stderr
+
+
+class InterfaceText(HTMLParser):
+    """The words of a page's interface: headings, navigation, buttons, labels, table headers."""
+
+    TAGS = {"h2", "h3", "button", "label", "th", "summary"}
+
+    def __init__(self):
+        super().__init__()
+        self.texts, self.open = [], []
+
+    def handle_starttag(self, tag, attrs):
+        classes = dict(attrs).get("class") or ""
+        if tag in self.TAGS or (tag == "a" and "md-tabs__link" in classes):
+            self.open.append([tag, ""])
+
+    def handle_endtag(self, tag):
+        if self.open and self.open[-1][0] == tag:
+            self.texts.append(" ".join(self.open.pop()[1].replace("¶", "").split()))
+
+    def handle_data(self, data):
+        if self.open:
+            self.open[-1][1] += data
+
+
+def english_msgids() -> set[str]:
+    with (ROOT / "locales" / "messages.pot").open("rb") as stream:
+        catalog = read_po(stream)
+    return {m.id for m in catalog if isinstance(m.id, str) and m.id and "{" not in m.id and "%" not in m.id
+            and len(m.id) > 3}
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_no_english_interface_string_is_left_on_a_russian_or_kazakh_page(fixture_site, language):
+    english = english_msgids()
+    translations = Language.load(language)
+    untranslated = {m for m in english if translations.gettext(m) == m}
+    left = set()
+    for page in sorted((fixture_site / language).rglob("index.html")):
+        parser = InterfaceText()
+        parser.feed(page.read_text(encoding="utf-8"))
+        left |= {f"{page.relative_to(fixture_site).parent}: {text}" for text in parser.texts if text in english}
+    assert not untranslated, f"{len(untranslated)} strings without a {language} translation, e.g. {sorted(untranslated)[:5]}"
+    assert sorted(left) == []
+
+
+def test_dates_are_written_in_each_languages_grammar(fixture_site):
+    # Babel's forms; the page writes CLDR's narrow no-break space as a plain space.
+    expected = {"en": "1 May 2020", "ru": "1 мая 2020 г.", "kk": "2020 ж. 1 мамыр"}
+    for language, date in expected.items():
+        html = page_in(fixture_site, language, "incidents/first-event").read_text(encoding="utf-8")
+        assert date in html, language
