@@ -81,6 +81,11 @@ class Labels:
         return Markup(f"[{label}]({root}{GLOSSARY_PAGE}#{anchor(group, value)})")
 
 
+def heading_anchor(group: str) -> str:
+    """The anchor of a glossary section: its English heading's, the same in every language."""
+    return "-".join("".join(c for c in TERM_GROUPS[group][0].lower() if c.isalnum() or c == " ").split())
+
+
 def anchor(group: str, value: str) -> str:
     return f"{group}-{value}"
 

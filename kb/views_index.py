@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from .entries import Entry
 from .graph import PUSHING_ROLES
-from .labels import anchor
+from .labels import anchor, heading_anchor
 from .text import attribute_value, link_target
 
 # How many narratives and incidents the home page lists in its first screen.
@@ -181,7 +181,7 @@ class IndexViews:
         }
         labels = {"kind": self.labels.KIND_LABELS, "verdict": self.labels.VERDICT_LABELS, "role": self.labels.ROLE_LABELS,
                   "attribution": self.labels.ATTRIBUTION_LABELS, "date": self.labels.PRECISION_LABELS}
-        return [{"heading": self.labels.TERM_GROUPS[group][0],
+        return [{"heading": self.labels.TERM_GROUPS[group][0], "anchor": heading_anchor(group),
                  "terms": [{"anchor": anchor(group, value), "label": labels[group][value], "value": value,
                             "doc": doc} for value, doc in meanings[group]]}
                 for group in self.labels.TERM_GROUPS]
