@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from urllib.parse import urlparse
+import unicodedata
+from urllib.parse import urlsplit
 
 from .dates import parse_date
 from .diagnostics import Diagnostic, did_you_mean, with_article
 from .entries import Entry
 from .graph import Reference
 from .schema import Field, Schema
-from .text import find_raw_html, find_unsafe_links
+from .markup import is_allowed_link, links_in
+from .text import bracket_problem, describe_character, find_invisible, find_raw_html
 from .yamlfile import LineDict, LineList
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # used with fullmatch: '$' would accept a final newline
 MAX_SLUG = 80
 # Names that would clash with generated pages or with Windows device files.
 RESERVED_IDS = {"index", "tags", "timeline", "data", "assets", "search", "con", "prn", "aux", "nul",
@@ -36,7 +38,7 @@ def _type_name(value) -> str:
 def slug_problem(value) -> str | None:
     if not isinstance(value, str):
         return f"must be an id (lower-case letters, digits, hyphens), not {_type_name(value)}"
-    if not SLUG.match(value):
+    if not SLUG.fullmatch(value):
         return f"'{value}' is not a valid id: use lower-case ASCII letters, digits and single hyphens"
     if len(value) > MAX_SLUG:
         return f"id is longer than {MAX_SLUG} characters"
@@ -76,6 +78,11 @@ class EntryChecker:
 
     def value(self, spec: Field, value, line: int, path: str, parent):
         """The problems of one value of the field's type."""
+        if isinstance(value, str):
+            problem = _text_problem(spec, value, line, path, parent)
+            if problem:
+                yield problem
+                return  # the other checks would scan, parse or echo what is refused
         yield from CHECKS[spec.type](self, spec, value, line, path, parent)
 
     def _list(self, spec, value, line, path, parent):
@@ -118,6 +125,24 @@ class EntryChecker:
             yield line, "E303", f"'{path}': {date.iso()} is in the future"
 
 
+def _text_problem(spec: Field, value: str, line: int, path: str, parent):
+    """Any text value: no invisible characters, no more than the field's length."""
+    found = find_invisible(value)
+    if found:
+        offset, char = found
+        return (_line_in(parent, path, offset, line), "E109",
+                f"'{path}' contains {describe_character(char)}, an invisible or control character; remove it")
+    if spec.max_length is not None and len(value) > spec.max_length:
+        return line, "E110", f"'{path}' is {len(value):,} characters long; at most {spec.max_length:,} are allowed"
+    return None
+
+
+def _line_in(parent, path: str, offset: int, line: int) -> int:
+    """The line of a character of a value: exact in a literal block."""
+    key = path.rsplit(".", 1)[-1]
+    return parent.text_line(key, offset) if isinstance(parent, LineDict) and key in parent else line
+
+
 def _missing(spec: Field, prefix: str, line: int):
     if spec.name in SOURCE_FIELDS:
         yield line, "E300", f"no source cited: add '{prefix}{spec.name}' with at least one source id"
@@ -138,8 +163,8 @@ def _str(checker, spec, value, line, path, parent):
         yield line, "E301", f"'{path}' contains raw HTML; write plain text"
     else:
         # Escaped on entry pages, but other pages may place plain text where Markdown still applies.
-        for _offset, target in find_unsafe_links(value, definitions=False):
-            yield line, "E302", f"'{path}' links to '{target[:40]}'; only http:// and https:// links are allowed"
+        for _offset, problem in _link_problems(value, path):
+            yield line, *problem
             break
 
 
@@ -147,14 +172,25 @@ def _text(checker, spec, value, line, path, parent):
     if not isinstance(value, str):
         yield _wrong(line, path, "text", value)
         return
-    key = path.rsplit(".", 1)[-1]
-    def where(offset):
-        return parent.text_line(key, offset) if isinstance(parent, LineDict) and key in parent else line
     for offset, snippet in find_raw_html(value):
-        yield where(offset), "E301", f"'{path}' contains raw HTML ({snippet}); use Markdown instead"
-        break  # one report per field is enough to act on
-    for offset, target in find_unsafe_links(value):
-        yield where(offset), "E302", f"'{path}' links to '{target[:40]}'; only http:// and https:// links are allowed"
+        yield _line_in(parent, path, offset, line), "E301", f"'{path}' contains raw HTML ({snippet}); use Markdown instead"
+        return  # one report per field is enough to act on
+    problem = bracket_problem(value)
+    if problem:
+        yield line, "E305", f"'{path}': {problem}; balance or escape them (\\[)"
+        return  # the parser would take long on exactly this text
+    for offset, (code, message) in _link_problems(value, path):
+        yield _line_in(parent, path, offset, line), code, message
+
+
+def _link_problems(value: str, path: str):
+    """(offset, (code, message)) for each link or image the parser finds that a page may not show."""
+    for tag, url in links_in(value):
+        offset = max(value.find(url), 0)
+        if tag == "img":
+            yield offset, ("E304", f"'{path}' shows an image from '{url[:40]}'; images are not allowed, link to the page instead")
+        elif not is_allowed_link(url):
+            yield offset, ("E302", f"'{path}' links to '{url[:40]}'; only http:// and https:// links are allowed")
 
 
 def _slug(checker, spec, value, line, path, parent):
@@ -167,9 +203,33 @@ def _url(checker, spec, value, line, path, parent):
     if not isinstance(value, str):
         yield _wrong(line, path, "a URL", value)
         return
-    parsed = urlparse(value)
+    problem = url_problem(value)
+    if problem:
+        yield line, "E105", f"'{path}': '{value[:60]}' {problem}"
+
+
+def url_problem(value: str) -> str | None:
+    """What is wrong with an address a page links to, or None."""
+    try:
+        parsed = urlsplit(value)
+        host = parsed.hostname or ""
+    except ValueError:  # a malformed port or bracketed host
+        return "is not an http:// or https:// URL"
     if parsed.scheme not in ("http", "https") or not parsed.netloc or any(c.isspace() for c in value):
-        yield line, "E105", f"'{path}': '{value[:60]}' is not an http:// or https:// URL"
+        return "is not an http:// or https:// URL"
+    if "@" in parsed.netloc:
+        # https://www.bbc.co.uk@evil.example/ goes to evil.example.
+        return "holds a user name before '@'; write the address without it"
+    return host_problem(host)
+
+
+def host_problem(host: str) -> str | None:
+    """A host name that could pass for another: mixed scripts in one label."""
+    for label in host.split("."):
+        scripts = {unicodedata.name(c, "?").split(" ")[0] for c in label if c.isalpha()}
+        if len(scripts) > 1:
+            return f"has a host name mixing {' and '.join(sorted(scripts)).title()} letters ('{label}'); check the address"
+    return None
 
 
 def _bool(checker, spec, value, line, path, parent):
@@ -316,3 +376,10 @@ def _parent_cycles(entries, by_id):
                     yield Diagnostic(entry.path, entry.line_of("parent"), "E203", f"parent narratives form a cycle: {chain}")
                 break
             seen.append(current.id)
+
+
+def host_of(url) -> str:
+    """The host an http(s) address really goes to, or ''."""
+    if not isinstance(url, str) or url_problem(url):
+        return ""
+    return urlsplit(url).hostname or ""

@@ -1,18 +1,22 @@
 """What each page shows, computed in Python from the linked graph; the
 templates only lay it out. Every text is escaped for Markdown here or by the
-environment's finalize, unless it is Markup made here."""
+environment's finalize, unless it is Markup made here. Markdown text fields
+become sanitized HTML here (kb/markup.py), placed in pages as raw HTML
+blocks."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Callable, NamedTuple
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .dates import PartialDate, parse_date
 from .entries import Entry
 from .graph import Graph, chronological
 from .schema import Schema
-from .text import CITATION, attribute_value, escape_inline, link_target, neutralise, plain
+from .markup import admonition, prepare, to_html
+from .text import CITATION, attribute_value, escape_inline, link_target, plain
+from .validate import host_of
 
 KIND_LABELS = {"source": "Source", "actor": "Actor", "narrative": "Narrative",
                "incident": "Incident", "debunk": "Debunk"}
@@ -40,6 +44,7 @@ class SourceDetails(NamedTuple):
     publisher: str
     date: str
     url: Markup | None  # the original, when it is an http(s) URL
+    host: str = ""  # the original's host, shown beside the link so its text cannot pass for another site
 
 
 @dataclass
@@ -59,11 +64,14 @@ class Citations:
     def cite_all(self, values) -> Markup:
         return Markup("".join([self._value_marker(v) for v in values or []]))
 
-    def text(self, value: str | None) -> Markup:
+    def text(self, value: str | None, lead: str = "") -> Markup:
+        """A Markdown text field as a block of sanitized HTML, its citations
+        numbered links; lead is trusted HTML that starts its first paragraph."""
         if not value:
             return Markup("")
-        safe = neutralise(value.strip())
-        return Markup(CITATION.sub(lambda m: self._marker(m.group(1), m.group(2) and m.group(2).strip()), safe))
+        marked = CITATION.sub(lambda m: self._marker(m.group(1), m.group(2) and m.group(2).strip()),
+                              prepare(value.strip()))
+        return Markup(to_html(marked, lead))
 
     # Markers are plain text, made Markup once per value.
     def _marker(self, source_id: str, locator: str | None) -> str:
@@ -78,11 +86,11 @@ class Citations:
 
     def references(self) -> list[tuple]:
         """The numbered reference list: (number, link, publisher, date, locator,
-        original URL) for each, in the order of first citation."""
+        original URL, its host) for each, in the order of first citation."""
         listed = []
         for (source_id, locator), number in self.numbers.items():
-            link, publisher, date, url = self.source_details(source_id)
-            listed.append((number, link, publisher, date, locator, url))
+            link, publisher, date, url, host = self.source_details(source_id)
+            listed.append((number, link, publisher, date, locator, url, host))
         return listed
 
 
@@ -120,7 +128,9 @@ class Views:
     def corrections(self, entry: Entry, cites: Citations) -> list[dict]:
         """The entry's corrections, oldest first."""
         dated = sorted(entry.get("corrections") or [], key=lambda c: self._date(c["date"]))
-        return [{"date": self._date(c["date"]).human(), "text": cites.text(c["text"])} for c in dated]
+        return [{"date": self._date(c["date"]).human(),
+                 "text": cites.text(c["text"], lead=f"<strong>{escape(self._date(c['date']).human())}.</strong> ")}
+                for c in dated]
 
     def all_corrections(self, cites: Citations) -> list[dict]:
         """Every correction of every entry, newest first."""
@@ -128,7 +138,8 @@ class Views:
                  for entry in self.graph.all(kind.name) for c in entry.get("corrections") or []]
         found.sort(key=lambda item: (item[0], item[1].title.lower()), reverse=True)
         return [{"date": date.human(), "link": self._link(entry, ""), "kind": KIND_LABELS[entry.kind.name],
-                 "text": cites.text(c["text"])} for date, entry, c in found]
+                 "text": cites.text(c["text"], lead=f"<em>{escape(KIND_LABELS[entry.kind.name])}.</em> ")}
+                for date, entry, c in found]
 
     def map_lists(self) -> dict:
         """The text version of the overview map: narratives, and each actor with what they pushed."""
@@ -188,7 +199,7 @@ class Views:
             "actors": [{"link": self._link(g.get("actor", a["actor"]), root), "role": a["role"]} for a in entry.get("actors") or []],
             "narratives": [self._link(g.get("narrative", n), root) for n in entry.get("narratives") or []],
             "quotes": [self._quote_item(q, entry, cites, root) for q in entry.get("quotes") or []],
-            "attribution": {"status": attribution.get("status"), "note": cites.text(attribution.get("note"))} if attribution else None,
+            "attribution": self._attribution(attribution, cites) if attribution else None,
             "debunks": [self._debunk_item(d, root) for d in g.debunks_of_incident.get(entry.id, [])],
             "sources": cites.cite_all(entry.get("sources")),
         }
@@ -219,7 +230,9 @@ class Views:
             "published": self._date_text(entry, "published"), "published_note": entry.get("published_note"),
             "url": link_target(entry.get("url")), "archived_url": link_target(entry.get("archived_url")),
             "language": entry["language"], "type": entry["source_type"].replace("-", " "),
-            "description": cites.text(entry.get("description")), "notes": cites.text(entry.get("notes")),
+            "description": cites.text(entry.get("description")),
+            "notes": Markup(admonition("note", "Known problems of the copy", cites.text(entry["notes"])))
+            if entry.get("notes") else None, "host": host_of(entry.get("url")),
             "cited_by": groups,
         }
 
@@ -234,7 +247,16 @@ class Views:
     def _source_reference(self, source_id: str, root: str) -> SourceDetails:
         source = self.graph.get("source", source_id)
         return SourceDetails(link=self._link(source, root), publisher=source.get("publisher"),
-                             date=self._date_text(source, "published"), url=link_target(source.get("url")))
+                             date=self._date_text(source, "published"), url=link_target(source.get("url")),
+                             host=host_of(source.get("url")))
+
+    def _attribution(self, attribution, cites: Citations) -> dict:
+        """An incident's attribution: a confirmed one as a paragraph, any other in a warning box."""
+        status, note = attribution.get("status"), attribution.get("note")
+        if status == "confirmed":
+            return {"status": status, "note": cites.text(note, lead="Confirmed. ") if note else None}
+        body = cites.text(note) if note else Markup("")
+        return {"status": status, "note": Markup(admonition("warning", f"Attribution {status}", body))}
 
     def _date(self, value) -> PartialDate:
         return parse_date(value)
