@@ -49,7 +49,7 @@ class Diagnostic:
         return f"{shown(self.path)}:{self.line}: {self.code} {shown(self.message)}"
 
     def github_annotation(self) -> str:
-        text = shown(self.message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        text = shown(self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
         # In properties ',' and ':' are separators, so a file name holding them must be escaped too.
         path = self.path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
         return f"::error file={path},line={self.line},title={self.code}::{text}"

@@ -51,7 +51,7 @@ def check(root: Path, schema: Schema | None = None, today: dt.date | None = None
             diagnostics += check_entry(checker, entry)
             entries.append(entry)
             references[shown] = references_of(entry)
-    diagnostics += check_collection(entries, references)
+    diagnostics += check_collection(entries, references, schema.max_references)
     return CheckResult(entries, sorted_unique(diagnostics), references, root, schema)
 
 

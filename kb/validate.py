@@ -295,18 +295,36 @@ def check_entry(checker: EntryChecker, entry: Entry) -> list[Diagnostic]:
     return [Diagnostic(entry.path, line, code, message) for line, code, message in checker.check(entry)]
 
 
-def check_collection(entries: list[Entry], references: dict[str, list[Reference]]):
+def check_collection(entries: list[Entry], references: dict[str, list[Reference]], max_references: int | None = None):
     """Cross-entry checks: unique ids, existing targets, no parent cycles."""
     by_id, collisions = _claimed_ids(entries)
     yield from collisions
     for entry in entries:
-        for ref in references.get(entry.path, []):
+        refs = references.get(entry.path, [])
+        yield from _reference_count(entry, refs, max_references)
+        for ref in refs:
             if not ref.in_text and slug_problem(ref.target):
                 continue  # reported by the entry's own checks
             problem = _reference_problem(entry, ref, by_id, entries)
             if problem is not None:
                 yield Diagnostic(entry.path, ref.line, *problem)
     yield from _parent_cycles(entries, by_id)
+
+
+def _reference_count(entry: Entry, refs: list[Reference], limit: int | None):
+    """Every reference once per field, and no more than the schema allows:
+    each becomes a link on a page, and on the page it points at."""
+    if limit is not None and len(refs) > limit:
+        yield Diagnostic(entry.path, 1, "E205", f"{len(refs):,} references; an entry may make at most {limit:,}")
+    seen = set()
+    for ref in refs:
+        if ref.in_text:
+            continue  # a text may cite a source again, with another locator
+        key = (ref.relation, ref.target, ref.role, ref.locator)
+        if key in seen:
+            yield Diagnostic(entry.path, ref.line, "E204",
+                             f"'{ref.path}' repeats {ref.target_kind} '{ref.target}' already listed in '{ref.relation}'")
+        seen.add(key)
 
 
 def _claimed_ids(entries: list[Entry]) -> tuple[dict[str, Entry], list[Diagnostic]]:
@@ -362,21 +380,34 @@ def _reference_problem(entry: Entry, ref: Reference, by_id: dict, entries) -> tu
 
 
 def _parent_cycles(entries, by_id):
+    """Each cycle of parents once: the whole cycle at its first member's
+    line (by id), and a pointer to it at every other member's line. Every
+    narrative is walked once, so a long cycle costs its length, not its square."""
+    done: set[str] = set()
     for entry in entries:
-        if entry.kind.name != "narrative":
+        if entry.kind.name != "narrative" or entry.id in done:
             continue
-        seen, current = [entry.id], entry
-        while isinstance(current.data.get("parent"), str):
-            current = by_id.get(current.data["parent"])
-            if current is None or current is entry and len(seen) == 1:
+        path, on_path, current = [], {}, entry
+        while current is not None and current.id not in done and current.kind.name == "narrative":
+            if current.id in on_path:
+                yield from _cycle_diagnostics(path[on_path[current.id]:])
                 break
-            if current.id in seen:
-                if current is entry:
-                    chain = " -> ".join(seen + [entry.id])
-                    yield Diagnostic(entry.path, entry.line_of("parent"), "E203", f"parent narratives form a cycle: {chain}")
-                break
-            seen.append(current.id)
+            on_path[current.id] = len(path)
+            path.append(current)
+            parent = current.data.get("parent")
+            current = by_id.get(parent) if isinstance(parent, str) and parent != current.id else None
+        done.update(on_path)
 
+
+def _cycle_diagnostics(members: list[Entry]):
+    start = min(range(len(members)), key=lambda i: members[i].id)
+    members = members[start:] + members[:start]
+    first = members[0]
+    chain = " -> ".join([m.id for m in members] + [first.id])
+    yield Diagnostic(first.path, first.line_of("parent"), "E203", f"parent narratives form a cycle: {chain}")
+    for member in members[1:]:
+        yield Diagnostic(member.path, member.line_of("parent"), "E203",
+                         f"parent narratives form a cycle with '{first.id}' (listed at {first.path})")
 
 def host_of(url) -> str:
     """The host an http(s) address really goes to, or ''."""

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from conftest import ROOT
 from kb import pipeline
 from kb.schema import Field, load_schema
-from kb.text import CITATION, find_raw_html, find_unsafe_links
+from kb.markup import is_allowed_link, links_in
+from kb.text import CITATION, bracket_problem, find_invisible, find_raw_html
 from kb.validate import slug_problem
 from kbgen import dump
 
@@ -43,7 +44,9 @@ characters = st.one_of(
 
 def acceptable(text: str) -> bool:
     """Text a contributor may write: something visible, no HTML, no script links, no stray citations."""
-    return (bool(text.strip()) and not any(find_raw_html(text)) and not any(find_unsafe_links(text))
+    return (bool(text.strip()) and not any(find_raw_html(text)) and find_invisible(text) is None
+            and bracket_problem(text) is None
+            and all(tag == "a" and is_allowed_link(url) for tag, url in links_in(text))
             and not CITATION.search(text))
 
 
