@@ -23,15 +23,16 @@ serve: $(STAMP)
 
 # Builds into a fresh folder and swaps it in only when the build succeeds, so a
 # failed build (a bad entry, a broken link) leaves the last good site in place.
+# The swap (kb/swap.py) keeps a complete site at $(SITE) at every instant, and
+# first puts back a site an interrupted swap left at $(SITE).old.
 # SITE and MKDOCS_CONFIG let the tests build a fixture site the same way.
 SITE ?= site
 MKDOCS_CONFIG ?= mkdocs.yml
 build: $(STAMP)
-	rm -rf "$(abspath $(SITE)).new" "$(abspath $(SITE)).old"
+	$(BIN)/python build_entries.py swap "$(abspath $(SITE))"
+	rm -rf "$(abspath $(SITE)).new"
 	$(BIN)/mkdocs build --strict -f "$(MKDOCS_CONFIG)" -d "$(abspath $(SITE)).new"
-	if [ -d "$(abspath $(SITE))" ]; then mv "$(abspath $(SITE))" "$(abspath $(SITE)).old"; fi
-	mv "$(abspath $(SITE)).new" "$(abspath $(SITE))"
-	rm -rf "$(abspath $(SITE)).old"
+	$(BIN)/python build_entries.py swap "$(abspath $(SITE))" "$(abspath $(SITE)).new"
 
 check: $(STAMP)
 	$(BIN)/python build_entries.py check

@@ -58,9 +58,23 @@ def command_build(args) -> int:
     if result is None:
         return 1
     _graph, pages = pipeline.generate(result)
-    written, removed = pipeline.write_pages(pages, args.out)
+    try:
+        written, removed = pipeline.write_pages(pages, args.out)
+    except pipeline.ForeignFiles as refusal:
+        print(refusal)
+        return 1
     print(f"{len(pages)} pages generated in {args.out}: {written} written, {removed} removed, "
           f"{len(pages) - written} unchanged")
+    return 0
+
+
+def command_swap(args) -> int:
+    from kb import swap
+
+    if args.new is None:
+        swap.recover(args.target)
+    else:
+        swap.swap_in(args.new, args.target)
     return 0
 
 
@@ -116,6 +130,9 @@ def parse_args(argv):
     exporter.add_argument("--out", type=Path, required=True)
     exporter.add_argument("--site-url", default=None, help="the site's public address, for absolute links")
     exporter.add_argument("--site-name", default=DEFAULT_NAME, help=argparse.SUPPRESS)
+    swapper = sub.add_parser("swap", help=argparse.SUPPRESS)  # the Makefile's: put a built site in place
+    swapper.add_argument("target", type=Path)
+    swapper.add_argument("new", type=Path, nargs="?", help="without it, recover a site an interrupted swap left aside")
     schemas = sub.add_parser("schemas", help="regenerate the editors' JSON Schemas in schema/json/")
     schemas.add_argument("--check", action="store_true", help="only report files that are out of date")
     args = parser.parse_args(argv)
@@ -127,7 +144,7 @@ def parse_args(argv):
 def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     return {"check": command_check, "build": command_build, "new": command_new,
-            "schemas": command_schemas, "export": command_export}[args.command](args)
+            "schemas": command_schemas, "export": command_export, "swap": command_swap}[args.command](args)
 
 
 # -- MkDocs hook -------------------------------------------------------------
