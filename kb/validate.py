@@ -318,9 +318,9 @@ def _reference_count(entry: Entry, refs: list[Reference], limit: int | None):
         yield Diagnostic(entry.path, 1, "E205", f"{len(refs):,} references; an entry may make at most {limit:,}")
     seen = set()
     for ref in refs:
-        if ref.in_text:
-            continue  # a text may cite a source again, with another locator
-        key = (ref.relation, ref.target, ref.role, ref.locator)
+        if ref.in_text or not ref.path.endswith("]"):
+            continue  # a text may cite a source again; items of a list of objects may share a target
+        key = (ref.relation, ref.target, ref.locator)
         if key in seen:
             yield Diagnostic(entry.path, ref.line, "E204",
                              f"'{ref.path}' repeats {ref.target_kind} '{ref.target}' already listed in '{ref.relation}'")

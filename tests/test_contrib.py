@@ -404,7 +404,7 @@ def test_corrections_page_is_newest_first_and_entry_pages_oldest_first(example_r
     assert site_wide.index("June 2023") < site_wide.index("2 May 2023") < site_wide.index("1 April 2023")
     assert "[Ivan Primerov](actors/ivan-primerov.md)" in site_wide
     page = pages["debunks/example-border-accident.md"]
-    assert page.index("**1 April 2023.** Earlier fix.") < page.index("**June 2023.** Later fix.")
+    assert page.index("<strong>1 April 2023.</strong> Earlier fix.") < page.index("<strong>June 2023.</strong> Later fix.")
 
 
 def test_contributing_covers_the_rules_and_keeps_the_security_section_last():

@@ -123,7 +123,7 @@ def test_exclamation_before_a_citation_stays_text(kb_copy):
     page = generate(kb_copy)["narratives/variant.md"]
     html = markdown.markdown(page.split("\n---\n", 1)[1], extensions=["attr_list", "admonition", "tables"])
     assert "<img" not in html
-    assert 'twist!<a href="#ref-1">[1]</a>' in html
+    assert 'twist!<a href="#ref-1" rel="noopener noreferrer">[1]</a>' in html
 
 
 def test_map_layout_places_boxes_and_edges_on_the_grid():
@@ -173,12 +173,14 @@ def test_citations_number_sources_in_order_of_first_appearance():
     cites = Citations(lambda source_id: SourceDetails(link=source_id, publisher="", date="", url=None))
     text = cites.text("Said twice [@a] and [@b, p. 2] and again [@a].")
     assert isinstance(text, Markup)
-    assert text == r"Said twice [\[1\]](#ref-1) and [\[2\]](#ref-2) and again [\[1\]](#ref-1)."
+    link = '<a href="#ref-{0}" rel="noopener noreferrer">[{0}]</a>'
+    assert text == (f'<div class="kb-text">\n<p>Said twice {link.format(1)} and {link.format(2)} '
+                    f'and again {link.format(1)}.</p>\n</div>')
     listed = cites.cite_all(["c", {"source": "b", "locator": "p. 2"}, {"source": "b"}])
     assert isinstance(listed, Markup) and listed == r"[\[3\]](#ref-3)[\[2\]](#ref-2)[\[4\]](#ref-4)"
     assert cites.cite_all(None) == "" and isinstance(cites.cite_all([]), Markup)
     assert cites.cite_value("a") == r"[\[1\]](#ref-1)" and isinstance(cites.cite_value("a"), Markup)
-    assert [(number, locator, link) for number, link, _publisher, _date, locator, _url in cites.references()] == \
+    assert [(number, locator, link) for number, link, _publisher, _date, locator, _url, _host in cites.references()] == \
         [(1, "", "a"), (2, "p. 2", "b"), (3, "", "c"), (4, "", "b")]
 
 
