@@ -29,6 +29,7 @@ CODES = {
     "E203": "cycle of parent narratives",
     "E204": "the same reference twice in one field",
     "E205": "more references in one entry than allowed",
+    "E206": "narratives nested too deep",
     "E300": "no source cited",
     "E301": "raw HTML in text",
     "E302": "unsafe link in text",

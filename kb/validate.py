@@ -228,7 +228,7 @@ def host_problem(host: str) -> str | None:
     for label in host.split("."):
         scripts = {unicodedata.name(c, "?").split(" ")[0] for c in label if c.isalpha()}
         if len(scripts) > 1:
-            return f"has a host name mixing {' and '.join(sorted(scripts)).title()} letters ('{label}'); check the address"
+            return f"has a host name mixing {' and '.join(x.title() for x in sorted(scripts))} letters ('{label}'); check the address"
     return None
 
 
@@ -309,6 +309,7 @@ def check_collection(entries: list[Entry], references: dict[str, list[Reference]
             if problem is not None:
                 yield Diagnostic(entry.path, ref.line, *problem)
     yield from _parent_cycles(entries, by_id)
+    yield from _parent_depths(entries, by_id)
 
 
 def _reference_count(entry: Entry, refs: list[Reference], limit: int | None):
@@ -397,6 +398,29 @@ def _parent_cycles(entries, by_id):
             parent = current.data.get("parent")
             current = by_id.get(parent) if isinstance(parent, str) and parent != current.id else None
         done.update(on_path)
+
+
+# Variants of variants: the narrative index nests each level in the one
+# above, and pages and readers both lose the thread long before this.
+MAX_NARRATIVE_DEPTH = 8
+
+
+def _parent_depths(entries, by_id):
+    """A narrative at most MAX_NARRATIVE_DEPTH parents below a top one."""
+    for entry in entries:
+        if entry.kind.name != "narrative":
+            continue
+        chain, current = {entry.id}, entry
+        while isinstance(current.data.get("parent"), str) and len(chain) <= MAX_NARRATIVE_DEPTH + 1:
+            current = by_id.get(current.data["parent"])
+            if current is None or current.id in chain:
+                break  # a missing parent or a cycle, reported on their own
+            chain.add(current.id)
+        else:
+            if len(chain) > MAX_NARRATIVE_DEPTH + 1:
+                yield Diagnostic(entry.path, entry.line_of("parent"), "E206",
+                                 f"narrative nested more than {MAX_NARRATIVE_DEPTH} levels below a top-level one; "
+                                 "attach it to a broader narrative")
 
 
 def _cycle_diagnostics(members: list[Entry]):
