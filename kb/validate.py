@@ -308,8 +308,9 @@ def check_collection(entries: list[Entry], references: dict[str, list[Reference]
             problem = _reference_problem(entry, ref, by_id, entries)
             if problem is not None:
                 yield Diagnostic(entry.path, ref.line, *problem)
-    yield from _parent_cycles(entries, by_id)
-    yield from _parent_depths(entries, by_id)
+    cycles = list(_parent_cycles(entries, by_id))
+    yield from cycles
+    yield from _parent_depths(entries, by_id, {d.path for d in cycles})
 
 
 def _reference_count(entry: Entry, refs: list[Reference], limit: int | None):
@@ -405,10 +406,10 @@ def _parent_cycles(entries, by_id):
 MAX_NARRATIVE_DEPTH = 8
 
 
-def _parent_depths(entries, by_id):
+def _parent_depths(entries, by_id, in_cycles: set[str]):
     """A narrative at most MAX_NARRATIVE_DEPTH parents below a top one."""
     for entry in entries:
-        if entry.kind.name != "narrative":
+        if entry.kind.name != "narrative" or entry.path in in_cycles:
             continue
         chain, current = {entry.id}, entry
         while isinstance(current.data.get("parent"), str) and len(chain) <= MAX_NARRATIVE_DEPTH + 1:
