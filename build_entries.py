@@ -157,22 +157,43 @@ class SiteBuild:
 
     def __init__(self):
         self.files: dict[str, str] = {}
+        self.problems: list[str] = []  # under `mkdocs serve`: the diagnostics the banner shows
+
+    def on_startup(self, command, dirty):
+        """Remembers for the whole process whether it serves: MkDocs loads this
+        hook afresh for each rebuild, but calls on_startup only once."""
+        os.environ["KB_SERVING"] = "1" if command == "serve" else ""
 
     def on_pre_build(self, config):
-        """Fails on bad entries before MkDocs empties the site folder, so the last good site stays."""
+        """Fails on bad entries before MkDocs empties the site folder, so the
+        last good site stays. Under `mkdocs serve` it builds the last good
+        entries' pages again instead, and every page shows the problems."""
         from mkdocs.exceptions import PluginError
 
+        from kb import serving
         from kb.site import Site
 
         result = pipeline.check(_site_entries_root(config))
         if not result.ok:
+            if os.environ.get("KB_SERVING") and serving.last_good is not None:
+                self.files, self.problems = serving.last_good, [str(d) for d in result.diagnostics]
+                for problem in [*self.problems, f"entries: {result.summary()}; serving the last good pages until they are fixed"]:
+                    serving.terminal().error(problem)
+                return
             for diagnostic in result.diagnostics:
                 log.error(str(diagnostic))
             raise PluginError(f"entries: {result.summary()}; run `python build_entries.py check`; "
                               "site folder left as it was")
         site = Site(name=config.site_name, url=config.site_url or None, directory_urls=config.use_directory_urls)
-        self.files = pipeline.publish(result, site)
+        self.files, self.problems = pipeline.publish(result, site), []
+        serving.last_good = self.files
         log.info("entries: %s; %d files generated", result.summary(), len(self.files))
+
+    def on_post_page(self, output, page, config):
+        """Under `mkdocs serve` with broken entries: the problems on top of every page."""
+        from kb import serving
+
+        return serving.with_banner(output, self.problems) if self.problems else output
 
     def on_files(self, files, config):
         """Adds the generated pages and data files to the site, in memory."""
@@ -206,7 +227,9 @@ def _site_entries_root(config) -> Path:
 
 
 _build = SiteBuild()
-on_pre_build, on_files, on_post_build = _build.on_pre_build, _build.on_files, _build.on_post_build
+on_startup, on_pre_build, on_files, on_post_build = (_build.on_startup, _build.on_pre_build, _build.on_files,
+                                                     _build.on_post_build)
+on_post_page = _build.on_post_page
 
 
 if __name__ == "__main__":
