@@ -277,3 +277,21 @@ def test_make_build_after_an_interrupted_swap_keeps_the_last_good_site(tmp_path)
 def test_the_makefile_never_deletes_the_site_before_the_new_one_is_built():
     recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nbuild:", 1)[1].split("\n\n", 1)[0]
     assert "rm -rf \"$(abspath $(SITE))\"" not in recipe and ".old" not in recipe
+
+
+def test_contributing_states_the_schemas_limits():
+    from kb.schema import load_schema
+    from kb.validate import MAX_NARRATIVE_DEPTH
+
+    schema = load_schema()
+    section = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8").split("## Limits", 1)[1].split("\n## ", 1)[0]
+    stated = {int(n.replace(",", "")) for n in re.findall(r"\| ([\d,]+)(?: characters)? \|", section)}
+
+    def walk(fields):
+        for field in fields:
+            if field is not None:
+                yield field
+                yield from walk((field.items, *field.fields))
+    lengths = {f.max_length for kind in schema.kinds.values() for f in walk(kind.fields)
+               if f.type in ("str", "text", "url") and f.max_length}
+    assert stated == lengths | {schema.max_references, MAX_NARRATIVE_DEPTH}
