@@ -112,7 +112,18 @@ class Draw:
 
     def _list(self, field):
         items = [self.value(field.items) for _ in range(self.draw(st.integers(1 if field.required else 0, 3)))]
-        return [i for i in items if i is not None] or None
+        kept, seen = [], set()
+        for item in items:
+            if item is None:
+                continue
+            if field.items.type in ("ref", "cite"):
+                # The same reference twice in one list is an error (E204).
+                key = (item.get("source"), item.get("locator")) if isinstance(item, dict) else (item, None)
+                if key in seen:
+                    continue
+                seen.add(key)
+            kept.append(item)
+        return kept or None
 
     def _object(self, field):
         data = self.fields(field.fields)
