@@ -26,19 +26,20 @@ serve: $(STAMP)
 # Builds every language into a fresh folder (English at its root, Russian and
 # Kazakh under ru/ and kk/) and swaps it in only when every build succeeds,
 # so a failed build (a bad entry, a broken link) leaves the last good site.
+# The swap (kb/swap.py) keeps a complete site at $(SITE) at every instant, and
+# first puts back a site an interrupted swap left at $(SITE).old.
 # SITE and MKDOCS_CONFIG let the tests build a fixture site the same way.
 SITE ?= site
 MKDOCS_CONFIG ?= mkdocs.yml
 LANGS ?= ru kk
 build: $(STAMP)
-	rm -rf "$(abspath $(SITE)).new" "$(abspath $(SITE)).old"
+	$(BIN)/python build_entries.py swap "$(abspath $(SITE))"
+	rm -rf "$(abspath $(SITE)).new"
 	$(BIN)/mkdocs build --strict -f "$(MKDOCS_CONFIG)" -d "$(abspath $(SITE)).new"
 	for lang in $(LANGS); do \
 	  $(BIN)/mkdocs build --strict -f "$(basename $(MKDOCS_CONFIG)).$$lang.yml" -d "$(abspath $(SITE)).new/$$lang" || exit 1; \
 	done
-	if [ -d "$(abspath $(SITE))" ]; then mv "$(abspath $(SITE))" "$(abspath $(SITE)).old"; fi
-	mv "$(abspath $(SITE)).new" "$(abspath $(SITE))"
-	rm -rf "$(abspath $(SITE)).old"
+	$(BIN)/python build_entries.py swap "$(abspath $(SITE))" "$(abspath $(SITE)).new"
 
 check: $(STAMP)
 	$(BIN)/python build_entries.py check

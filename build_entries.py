@@ -63,9 +63,23 @@ def command_build(args) -> int:
     if result is None:
         return 1
     _graph, pages = pipeline.generate(result)
-    written, removed = pipeline.write_pages(pages, args.out)
+    try:
+        written, removed = pipeline.write_pages(pages, args.out)
+    except pipeline.ForeignFiles as refusal:
+        print(refusal)
+        return 1
     print(f"{len(pages)} pages generated in {args.out}: {written} written, {removed} removed, "
           f"{len(pages) - written} unchanged")
+    return 0
+
+
+def command_swap(args) -> int:
+    from kb import swap
+
+    if args.new is None:
+        swap.recover(args.target)
+    else:
+        swap.swap_in(args.new, args.target)
     return 0
 
 
@@ -125,6 +139,9 @@ def parse_args(argv):
     exporter.add_argument("--out", type=Path, required=True)
     exporter.add_argument("--site-url", default=None, help="the site's public address, for absolute links")
     exporter.add_argument("--site-name", default=DEFAULT_NAME, help=argparse.SUPPRESS)
+    swapper = sub.add_parser("swap", help=argparse.SUPPRESS)  # the Makefile's: put a built site in place
+    swapper.add_argument("target", type=Path)
+    swapper.add_argument("new", type=Path, nargs="?", help="without it, recover a site an interrupted swap left aside")
     schemas = sub.add_parser("schemas", help="regenerate the editors' JSON Schemas in schema/json/")
     schemas.add_argument("--check", action="store_true", help="only report files that are out of date")
     args = parser.parse_args(argv)
@@ -136,7 +153,7 @@ def parse_args(argv):
 def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     return {"check": command_check, "build": command_build, "new": command_new,
-            "schemas": command_schemas, "export": command_export}[args.command](args)
+            "schemas": command_schemas, "export": command_export, "swap": command_swap}[args.command](args)
 
 
 # -- MkDocs hook -------------------------------------------------------------
@@ -157,6 +174,7 @@ class SiteBuild:
         self.files: dict[str, str] = {}
         self.language = None
         self.home = ""
+        self.problems: list[str] = []  # under `mkdocs serve`: the diagnostics the banner shows
 
     def on_config(self, config):
         """Reads the build's language (theme.language); another language's site lives under /<lang>/."""
@@ -171,14 +189,27 @@ class SiteBuild:
             config.site_url = f"{config.site_url.rstrip('/')}/{code}/"
         return config
 
+    def on_startup(self, command, dirty):
+        """Remembers for the whole process whether it serves: MkDocs loads this
+        hook afresh for each rebuild, but calls on_startup only once."""
+        os.environ["KB_SERVING"] = "1" if command == "serve" else ""
+
     def on_pre_build(self, config):
-        """Fails on bad entries before MkDocs empties the site folder, so the last good site stays."""
+        """Fails on bad entries before MkDocs empties the site folder, so the
+        last good site stays. Under `mkdocs serve` it builds the last good
+        entries' pages again instead, and every page shows the problems."""
         from mkdocs.exceptions import PluginError
 
+        from kb import serving
         from kb.site import Site
 
         result = pipeline.check(_site_entries_root(config))
         if not result.ok:
+            if os.environ.get("KB_SERVING") and serving.last_good is not None:
+                self.files, self.problems = serving.last_good, [str(d) for d in result.diagnostics]
+                for problem in [*self.problems, f"entries: {result.summary()}; serving the last good pages until they are fixed"]:
+                    serving.terminal().error(problem)
+                return
             for diagnostic in result.diagnostics:
                 log.error(str(diagnostic))
             raise PluginError(f"entries: {result.summary()}; run `python build_entries.py check`; "
@@ -189,7 +220,15 @@ class SiteBuild:
                     contact=extra.get("contact") or None)
         self.files = pipeline.publish(result, site, self.language)
         self.home = self.files.pop(pipeline.HOME_PART, "")
+        self.problems = []
+        serving.last_good = self.files
         log.info("entries (%s): %s; %d files generated", self.language.code, result.summary(), len(self.files))
+
+    def on_post_page(self, output, page, config):
+        """Under `mkdocs serve` with broken entries: the problems on top of every page."""
+        from kb import serving
+
+        return serving.with_banner(output, self.problems) if self.problems else output
 
     def on_files(self, files, config):
         """Adds the generated pages and data files, and the hand-written pages in the build's language."""
@@ -280,8 +319,10 @@ def _site_entries_root(config) -> Path:
 
 
 _build = SiteBuild()
-on_config, on_pre_build, on_files, on_env = _build.on_config, _build.on_pre_build, _build.on_files, _build.on_env
-on_page_markdown, on_page_context, on_post_build = _build.on_page_markdown, _build.on_page_context, _build.on_post_build
+on_startup, on_config, on_pre_build, on_files, on_env = (_build.on_startup, _build.on_config, _build.on_pre_build,
+                                                       _build.on_files, _build.on_env)
+on_page_markdown, on_page_context, on_post_page, on_post_build = (_build.on_page_markdown, _build.on_page_context,
+                                                                  _build.on_post_page, _build.on_post_build)
 
 
 if __name__ == "__main__":

@@ -21,14 +21,21 @@ CODES = {
     "E106": "invalid id",
     "E107": "id does not match file name",
     "E108": "duplicate id",
+    "E109": "invisible or control character in a value",
+    "E110": "value longer than its field allows",
     "E200": "reference to a missing entry",
     "E201": "reference to an entry of the wrong kind",
     "E202": "entry refers to itself",
     "E203": "cycle of parent narratives",
+    "E204": "the same reference twice in one field",
+    "E205": "more references in one entry than allowed",
+    "E206": "narratives nested too deep",
     "E300": "no source cited",
     "E301": "raw HTML in text",
     "E302": "unsafe link in text",
     "E303": "dates out of order or in the future",
+    "E304": "image in text",
+    "E305": "brackets in text unbalanced or nested too deep",
     "E310": "quoted incident resting on analyses only, without single_source and a reason",
     "E400": "translation header missing or incomplete",
     "E401": "field in a translation that is not translated text",
@@ -52,13 +59,29 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.code} {self.message}"
+        return f"{shown(self.path)}:{self.line}: {self.code} {shown(self.message)}"
 
     def github_annotation(self) -> str:
-        text = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        text = shown(self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
         # In properties ',' and ':' are separators, so a file name holding them must be escaped too.
         path = self.path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
         return f"::error file={path},line={self.line},title={self.code}::{text}"
+
+
+def shown(text: str) -> str:
+    """Text safe to print on a terminal: every control, format, separator or
+    unassigned character written as an escape, so that an ESC sequence in a
+    value cannot rewrite what the terminal shows."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else _escape(c) for c in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if char == "\n":
+        return "\\n"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def sorted_unique(diagnostics) -> list[Diagnostic]:

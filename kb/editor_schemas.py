@@ -38,7 +38,8 @@ def modeline(kind: Kind) -> str:
 
 
 def slug_schema() -> dict:
-    return {"type": "string", "pattern": SLUG.pattern, "maxLength": MAX_SLUG,
+    # JSON Schema patterns search, so the anchors make them match in full (ECMA '$' allows no final newline).
+    return {"type": "string", "pattern": f"^{SLUG.pattern}$", "maxLength": MAX_SLUG,
             "not": {"enum": sorted(RESERVED_IDS)}}
 
 
@@ -47,6 +48,13 @@ def _no_html(schema: dict) -> dict:
 
 
 def _scalar(field: Field) -> dict:
+    schema = _scalar_type(field)
+    if field.max_length is not None and field.type in ("str", "text", "url"):
+        schema["maxLength"] = field.max_length
+    return schema
+
+
+def _scalar_type(field: Field) -> dict:
     if field.type == "str":
         return _no_html({"type": "string", "pattern": ONE_LINE_PATTERN})
     if field.type == "text":

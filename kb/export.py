@@ -202,11 +202,22 @@ def cell(value) -> str:
     return str(value)
 
 
+# A spreadsheet reads a cell starting with one of these as a formula
+# (=HYPERLINK(...) sends the sheet's data elsewhere); OWASP's advice is a
+# leading apostrophe, which spreadsheets show as text and hide.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(text: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def to_csv(header, rows) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)  # RFC 4180: comma, double quotes, CRLF
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([inert(value) for value in row] for row in rows)
     return buffer.getvalue()
 
 

@@ -65,7 +65,7 @@ def check(root: Path, schema: Schema | None = None, today: dt.date | None = None
             diagnostics += check_entry(checker, entry)
             entries.append(entry)
             references[shown] = references_of(entry)
-    diagnostics += check_collection(entries, references)
+    diagnostics += check_collection(entries, references, schema.max_references)
     if not diagnostics:  # editorial rules read well-formed entries only
         diagnostics += check_editorial({entry.id: entry for entry in entries})
     translations, found = _match_translations(checker, entries, translated)
@@ -166,21 +166,45 @@ def translation_notices(result: CheckResult, dates: dict, language: Language) ->
     return notices
 
 
+MANIFEST = ".kb-pages"  # in an output folder: the files build wrote there, one a line
+
+
+class ForeignFiles(Exception):
+    """The output folder holds files build did not write; it will not touch them."""
+
+
 def write_pages(pages: dict[str, str], out_dir: Path) -> tuple[int, int]:
     """Writes pages that changed and removes pages of deleted entries.
 
-    Returns (written, removed). Pages are written only after a clean check,
-    one atomic replacement each, so an interrupted or failed run leaves every
-    page either old or new, never half-written.
+    Returns (written, removed). Only files listed in the folder's manifest
+    (written by an earlier run) are ever removed, and a folder holding any
+    other file is refused whole, so `--out docs` or `--out .` cannot delete
+    hand-written files. Pages are written one atomic replacement each.
     """
+    previous = _own_files(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = write_changed(pages, out_dir)
     removed = 0
-    for stale in sorted(out_dir.rglob("*.md")):
-        if stale.relative_to(out_dir).as_posix() not in pages:
-            stale.unlink()
-            removed += 1
+    for stale in sorted(previous - set(pages)):
+        (out_dir / stale).unlink(missing_ok=True)
+        removed += 1
+    write_changed({MANIFEST: "".join(f"{name}\n" for name in sorted(pages))}, out_dir)
     return written, removed
+
+
+def _own_files(out_dir: Path) -> set[str]:
+    """The files an earlier run wrote in out_dir; refuses any other file there."""
+    if not out_dir.exists():
+        return set()
+    manifest = out_dir / MANIFEST
+    own = set(manifest.read_text(encoding="utf-8").splitlines()) if manifest.is_file() else set()
+    foreign = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*")
+                     if not p.is_dir() and p != manifest and p.relative_to(out_dir).as_posix() not in own)
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise ForeignFiles(f"{out_dir}: holds files build did not write ({shown}); "
+                           "nothing written or removed; choose an empty or new folder")
+    return own
 
 
 def publish(result: CheckResult, site: Site, language: Language | None = None) -> dict[str, str]:

@@ -25,6 +25,7 @@ class Field:
     example: object = None
     translate: bool = False  # reader-facing text that translations give in each language
     value_docs: tuple[tuple[str, str], ...] = ()  # (value, what it means), for the glossary
+    max_length: int | None = None  # characters; from the field or its type's default (schema `limits`)
 
     def subfield(self, name: str) -> "Field | None":
         return next((f for f in self.fields if f.name == name), None)
@@ -50,6 +51,7 @@ class Kind:
 class Schema:
     kinds: dict[str, Kind] = field(default_factory=dict)
     date_precision: tuple[tuple[str, str], ...] = ()  # (precision, what it means), for the glossary
+    max_references: int | None = None  # references one entry may make (schema `limits`)
 
     def kind_of_folder(self, folder: str) -> Kind | None:
         return self._kinds_by_folder.get(folder)
@@ -64,8 +66,9 @@ class Schema:
         return [k.folder for k in self.kinds.values()]
 
 
-def _field(name: str, spec: dict) -> Field:
+def _field(name: str, spec: dict, lengths: dict | None = None) -> Field:
     ftype = spec["type"]
+    lengths = lengths or {}
     if ftype not in SCALAR_TYPES | {"list", "object"}:
         raise ValueError(f"schema: field {name!r} has unknown type {ftype!r}")
     return Field(
@@ -75,22 +78,25 @@ def _field(name: str, spec: dict) -> Field:
         required=bool(spec.get("required", False)),
         values=tuple(str(v).lower() if isinstance(v, bool) else str(v) for v in spec.get("values", ())),
         to=spec.get("to"),
-        items=_field(name, spec["items"]) if "items" in spec else None,
-        fields=tuple(_field(n, s) for n, s in spec.get("fields", {}).items()),
+        items=_field(name, spec["items"], lengths) if "items" in spec else None,
+        fields=tuple(_field(n, s, lengths) for n, s in spec.get("fields", {}).items()),
         example=spec.get("example"),
         translate=bool(spec.get("translate", False)),
         value_docs=tuple((str(v).lower() if isinstance(v, bool) else str(v), str(d))
                          for v, d in (spec.get("value_docs") or {}).items()),
+        max_length=spec.get("max_length", lengths.get(ftype)),
     )
 
 
 def load_schema(path: Path = SCHEMA_PATH) -> Schema:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    common = [_field(n, s) for n, s in raw["common"].items()]
+    limits = raw.get("limits") or {}
+    lengths = limits.get("max_length") or {}
+    common = [_field(n, s, lengths) for n, s in raw["common"].items()]
     id_field, other_common = common[0], common[1:]
     kinds = {}
     for name, spec in raw["kinds"].items():
-        own = [_field(n, s) for n, s in spec["fields"].items()]
+        own = [_field(n, s, lengths) for n, s in spec["fields"].items()]
         kinds[name] = Kind(
             name=name,
             folder=spec["folder"],
@@ -100,3 +106,4 @@ def load_schema(path: Path = SCHEMA_PATH) -> Schema:
         )
     precision = tuple((str(k), str(v)) for k, v in (raw.get("date_precision") or {}).items())
     return Schema(kinds=kinds, date_precision=precision)
+    return Schema(kinds=kinds, max_references=limits.get("max_references"))

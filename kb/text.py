@@ -1,50 +1,81 @@
-"""Rules for Markdown text fields: inline citations, raw HTML, link safety.
+"""Rules for text values: inline citations, raw HTML, invisible characters,
+the shape of brackets, and plain-text escaping.
 
-The validator reports what these find; the renderer applies the same rules
-again when it writes pages, so that nothing unsafe reaches the site even if
-a check were skipped.
+Links in Markdown are not screened here: kb/markup.py parses the text and
+sanitizes the HTML, and the check reads links from that same parse. Every
+pattern here is linear in the length of the text: no character class a
+repetition may revisit from another start.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 
-# [@source-id] or [@source-id, locator]
-CITATION = re.compile(r"\[@([^\],\s]+)(?:\s*,\s*([^\]]+))?\]")
-RAW_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>?")
-# Inline link or image destinations, and reference definitions.
-LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
-REFERENCE_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+# [@source-id] or [@source-id, locator]. Neither part may hold '[' so that a
+# scan started at one '[@' stops at the next instead of running to the end.
+CITATION = re.compile(r"\[@([^\[\],\s]+)(?:\s*,\s*([^\[\]]+))?\]")
+# '<', blanks, an optional '/', a letter: one path through the blanks.
+RAW_HTML = re.compile(r"<\s*(?:/\s*)?[A-Za-z!?][^<>]*>?")
 SAFE_SCHEMES = ("http://", "https://")
 MARKDOWN_INLINE_SPECIALS = re.compile(r"([\\`*_\[\]{}|#!])")
+
+# Characters no value may hold: controls other than newline and tab; bidi
+# controls, which reorder what a reviewer sees; zero-width characters, which
+# hide differences; non-characters and lone surrogates.
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_CONTROLS = "".join(chr(c) for c in range(0xA0) if unicodedata.category(chr(c)) == "Cc" and chr(c) not in "\n\t")
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(f"{chr(p + 0xFFFE)}{chr(p + 0xFFFF)}" for p in range(0, 0x110000, 0x10000))
+INVISIBLE = re.compile(f"[{re.escape(_CONTROLS + _BIDI + _ZERO_WIDTH)}{_NONCHARACTERS}\ud800-\udfff]")
+
+# Python-Markdown matches every '[' with its ']' by scanning forward, so an
+# unclosed '[' or a deep nest costs a scan of the rest of the paragraph: a
+# bound on both keeps the parse linear in the text.
+MAX_UNCLOSED = 20
+MAX_DEPTH = 4
+
+
+def find_invisible(text: str) -> tuple[int, str] | None:
+    """(offset, character) of the first character no value may hold, or None."""
+    match = INVISIBLE.search(text)
+    return (match.start(), match.group(0)) if match else None
+
+
+def describe_character(char: str) -> str:
+    """'U+202E RIGHT-TO-LEFT OVERRIDE': a character named, never printed."""
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" {name}" if name else "")
+
+
+def bracket_problem(text: str) -> str | None:
+    """What makes the brackets of a Markdown text too costly to parse, or None."""
+    if "[" not in text and "(" not in text:
+        return None
+    for opener, closer in (("[", "]"), ("(", ")")):
+        depth = deepest = 0
+        for match in re.finditer(f"[{re.escape(opener + closer)}]", text):
+            if match.group(0) == opener:
+                depth += 1
+                deepest = max(deepest, depth)
+            elif depth:
+                depth -= 1
+        # What is left open at the end was never closed; it adds to the depth
+        # of everything after it, so the nesting bound allows for it.
+        if depth > MAX_UNCLOSED:
+            return f"{depth} '{opener}' are never closed (at most {MAX_UNCLOSED} may be)"
+        if deepest > MAX_DEPTH + depth:
+            return f"'{opener}{closer}' are nested more than {MAX_DEPTH} deep"
+    return None
 
 
 def find_raw_html(text: str):
     """Yields (offset, snippet) for each HTML tag in the text."""
     # Every tag starts with '<'; most text has none, and a substring test is
-    # much cheaper than a regex scan (so in the two functions below too).
+    # much cheaper than a regex scan.
     if "<" not in text:
         return
     for match in RAW_HTML.finditer(text):
         yield match.start(), match.group(0)[:30]
-
-
-def find_unsafe_links(text: str, definitions: bool = True):
-    """Yields (offset, target) for each link whose target is not http(s).
-
-    definitions=False looks at inline links only: in one line of plain text a
-    reference definition cannot form, and '[Update]: ...' is ordinary prose.
-    """
-    # Each pattern needs its literal ']('/']:'. A search for the literal's last
-    # character alone runs at memchr speed and settles most text, and the
-    # regex scan is left for the rest.
-    patterns = ((LINK_TARGET, "]("), (REFERENCE_DEF, "]:")) if definitions else ((LINK_TARGET, "]("),)
-    for pattern, literal in patterns:
-        if literal[-1] not in text or literal not in text:
-            continue
-        for match in pattern.finditer(text):
-            target = match.group(1)
-            if not target.lower().startswith(SAFE_SCHEMES):
-                yield match.start(1), target
 
 
 def find_citations(text: str):
@@ -63,34 +94,7 @@ def escape_inline(value: str) -> str:
     return flat.replace("<", "&lt;")
 
 
-def neutralise(text: str) -> str:
-    """Escapes HTML in Markdown text and disarms links that are not http(s).
-
-    Escaping '<' alone suffices: no tag can open without it, while '>'
-    stays usable for Markdown block quotes.
-    """
-    # '{' starts attribute lists, which could add event handlers to elements.
-    text = text.replace("<", "&lt;").replace("{", "\\{")
-    # A '!' right before a citation would turn its numbered link into an image.
-    text = text.replace("![@", "\\![@")
-    # Neither pattern matches without its literal "](" or "]:", and most
-    # texts have neither: a substring test is cheaper than a regex scan.
-    if "](" in text:
-        text = LINK_TARGET.sub(_disarm, text)
-    if "]:" in text:
-        text = REFERENCE_DEF.sub(_disarm, text)
-    return text
-
-
-def _disarm(match: re.Match) -> str:
-    if match.group(1).lower().startswith(SAFE_SCHEMES):
-        return match.group(0)
-    offset = match.start(0)
-    whole = match.group(0)
-    return whole[: match.start(1) - offset] + "#unsafe-link-removed" + whole[match.end(1) - offset :]
-
-
-_LINK_OR_IMAGE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_LINK_OR_IMAGE = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
 _MARKUP_CHARACTERS = re.compile(r"[*_`#>]")
 
 

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from urllib.parse import urlparse
+import unicodedata
+from urllib.parse import urlsplit
 
 from .dates import parse_date
 from .diagnostics import Diagnostic, did_you_mean, with_article
 from .entries import Entry
 from .graph import Reference
 from .schema import Field, Schema
-from .text import find_raw_html, find_unsafe_links
+from .markup import is_allowed_link, links_in
+from .text import bracket_problem, describe_character, find_invisible, find_raw_html
 from .yamlfile import LineDict, LineList
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # used with fullmatch: '$' would accept a final newline
 MAX_SLUG = 80
 # Names that would clash with generated pages or with Windows device files.
 RESERVED_IDS = {"index", "tags", "timeline", "data", "assets", "search", "con", "prn", "aux", "nul",
@@ -36,7 +38,7 @@ def _type_name(value) -> str:
 def slug_problem(value) -> str | None:
     if not isinstance(value, str):
         return f"must be an id (lower-case letters, digits, hyphens), not {_type_name(value)}"
-    if not SLUG.match(value):
+    if not SLUG.fullmatch(value):
         return f"'{value}' is not a valid id: use lower-case ASCII letters, digits and single hyphens"
     if len(value) > MAX_SLUG:
         return f"id is longer than {MAX_SLUG} characters"
@@ -76,6 +78,11 @@ class EntryChecker:
 
     def value(self, spec: Field, value, line: int, path: str, parent):
         """The problems of one value of the field's type."""
+        if isinstance(value, str):
+            problem = _text_problem(spec, value, line, path, parent)
+            if problem:
+                yield problem
+                return  # the other checks would scan, parse or echo what is refused
         yield from CHECKS[spec.type](self, spec, value, line, path, parent)
 
     def _list(self, spec, value, line, path, parent):
@@ -118,6 +125,24 @@ class EntryChecker:
             yield line, "E303", f"'{path}': {date.iso()} is in the future"
 
 
+def _text_problem(spec: Field, value: str, line: int, path: str, parent):
+    """Any text value: no invisible characters, no more than the field's length."""
+    found = find_invisible(value)
+    if found:
+        offset, char = found
+        return (_line_in(parent, path, offset, line), "E109",
+                f"'{path}' contains {describe_character(char)}, an invisible or control character; remove it")
+    if spec.max_length is not None and len(value) > spec.max_length:
+        return line, "E110", f"'{path}' is {len(value):,} characters long; at most {spec.max_length:,} are allowed"
+    return None
+
+
+def _line_in(parent, path: str, offset: int, line: int) -> int:
+    """The line of a character of a value: exact in a literal block."""
+    key = path.rsplit(".", 1)[-1]
+    return parent.text_line(key, offset) if isinstance(parent, LineDict) and key in parent else line
+
+
 def _missing(spec: Field, prefix: str, line: int):
     if spec.name in SOURCE_FIELDS:
         yield line, "E300", f"no source cited: add '{prefix}{spec.name}' with at least one source id"
@@ -138,8 +163,8 @@ def _str(checker, spec, value, line, path, parent):
         yield line, "E301", f"'{path}' contains raw HTML; write plain text"
     else:
         # Escaped on entry pages, but other pages may place plain text where Markdown still applies.
-        for _offset, target in find_unsafe_links(value, definitions=False):
-            yield line, "E302", f"'{path}' links to '{target[:40]}'; only http:// and https:// links are allowed"
+        for _offset, problem in _link_problems(value, path):
+            yield line, *problem
             break
 
 
@@ -147,14 +172,25 @@ def _text(checker, spec, value, line, path, parent):
     if not isinstance(value, str):
         yield _wrong(line, path, "text", value)
         return
-    key = path.rsplit(".", 1)[-1]
-    def where(offset):
-        return parent.text_line(key, offset) if isinstance(parent, LineDict) and key in parent else line
     for offset, snippet in find_raw_html(value):
-        yield where(offset), "E301", f"'{path}' contains raw HTML ({snippet}); use Markdown instead"
-        break  # one report per field is enough to act on
-    for offset, target in find_unsafe_links(value):
-        yield where(offset), "E302", f"'{path}' links to '{target[:40]}'; only http:// and https:// links are allowed"
+        yield _line_in(parent, path, offset, line), "E301", f"'{path}' contains raw HTML ({snippet}); use Markdown instead"
+        return  # one report per field is enough to act on
+    problem = bracket_problem(value)
+    if problem:
+        yield line, "E305", f"'{path}': {problem}; balance or escape them (\\[)"
+        return  # the parser would take long on exactly this text
+    for offset, (code, message) in _link_problems(value, path):
+        yield _line_in(parent, path, offset, line), code, message
+
+
+def _link_problems(value: str, path: str):
+    """(offset, (code, message)) for each link or image the parser finds that a page may not show."""
+    for tag, url in links_in(value):
+        offset = max(value.find(url), 0)
+        if tag == "img":
+            yield offset, ("E304", f"'{path}' shows an image from '{url[:40]}'; images are not allowed, link to the page instead")
+        elif not is_allowed_link(url):
+            yield offset, ("E302", f"'{path}' links to '{url[:40]}'; only http:// and https:// links are allowed")
 
 
 def _slug(checker, spec, value, line, path, parent):
@@ -167,9 +203,33 @@ def _url(checker, spec, value, line, path, parent):
     if not isinstance(value, str):
         yield _wrong(line, path, "a URL", value)
         return
-    parsed = urlparse(value)
+    problem = url_problem(value)
+    if problem:
+        yield line, "E105", f"'{path}': '{value[:60]}' {problem}"
+
+
+def url_problem(value: str) -> str | None:
+    """What is wrong with an address a page links to, or None."""
+    try:
+        parsed = urlsplit(value)
+        host = parsed.hostname or ""
+    except ValueError:  # a malformed port or bracketed host
+        return "is not an http:// or https:// URL"
     if parsed.scheme not in ("http", "https") or not parsed.netloc or any(c.isspace() for c in value):
-        yield line, "E105", f"'{path}': '{value[:60]}' is not an http:// or https:// URL"
+        return "is not an http:// or https:// URL"
+    if "@" in parsed.netloc:
+        # https://www.bbc.co.uk@evil.example/ goes to evil.example.
+        return "holds a user name before '@'; write the address without it"
+    return host_problem(host)
+
+
+def host_problem(host: str) -> str | None:
+    """A host name that could pass for another: mixed scripts in one label."""
+    for label in host.split("."):
+        scripts = {unicodedata.name(c, "?").split(" ")[0] for c in label if c.isalpha()}
+        if len(scripts) > 1:
+            return f"has a host name mixing {' and '.join(x.title() for x in sorted(scripts))} letters ('{label}'); check the address"
+    return None
 
 
 def _bool(checker, spec, value, line, path, parent):
@@ -235,18 +295,38 @@ def check_entry(checker: EntryChecker, entry: Entry) -> list[Diagnostic]:
     return [Diagnostic(entry.path, line, code, message) for line, code, message in checker.check(entry)]
 
 
-def check_collection(entries: list[Entry], references: dict[str, list[Reference]]):
+def check_collection(entries: list[Entry], references: dict[str, list[Reference]], max_references: int | None = None):
     """Cross-entry checks: unique ids, existing targets, no parent cycles."""
     by_id, collisions = _claimed_ids(entries)
     yield from collisions
     for entry in entries:
-        for ref in references.get(entry.path, []):
+        refs = references.get(entry.path, [])
+        yield from _reference_count(entry, refs, max_references)
+        for ref in refs:
             if not ref.in_text and slug_problem(ref.target):
                 continue  # reported by the entry's own checks
             problem = _reference_problem(entry, ref, by_id, entries)
             if problem is not None:
                 yield Diagnostic(entry.path, ref.line, *problem)
-    yield from _parent_cycles(entries, by_id)
+    cycles = list(_parent_cycles(entries, by_id))
+    yield from cycles
+    yield from _parent_depths(entries, by_id, {d.path for d in cycles})
+
+
+def _reference_count(entry: Entry, refs: list[Reference], limit: int | None):
+    """Every reference once per field, and no more than the schema allows:
+    each becomes a link on a page, and on the page it points at."""
+    if limit is not None and len(refs) > limit:
+        yield Diagnostic(entry.path, 1, "E205", f"{len(refs):,} references; an entry may make at most {limit:,}")
+    seen = set()
+    for ref in refs:
+        if ref.in_text or not ref.path.endswith("]"):
+            continue  # a text may cite a source again; items of a list of objects may share a target
+        key = (ref.relation, ref.target, ref.locator)
+        if key in seen:
+            yield Diagnostic(entry.path, ref.line, "E204",
+                             f"'{ref.path}' repeats {ref.target_kind} '{ref.target}' already listed in '{ref.relation}'")
+        seen.add(key)
 
 
 def _claimed_ids(entries: list[Entry]) -> tuple[dict[str, Entry], list[Diagnostic]]:
@@ -302,17 +382,60 @@ def _reference_problem(entry: Entry, ref: Reference, by_id: dict, entries) -> tu
 
 
 def _parent_cycles(entries, by_id):
+    """Each cycle of parents once: the whole cycle at its first member's
+    line (by id), and a pointer to it at every other member's line. Every
+    narrative is walked once, so a long cycle costs its length, not its square."""
+    done: set[str] = set()
     for entry in entries:
-        if entry.kind.name != "narrative":
+        if entry.kind.name != "narrative" or entry.id in done:
             continue
-        seen, current = [entry.id], entry
-        while isinstance(current.data.get("parent"), str):
+        path, on_path, current = [], {}, entry
+        while current is not None and current.id not in done and current.kind.name == "narrative":
+            if current.id in on_path:
+                yield from _cycle_diagnostics(path[on_path[current.id]:])
+                break
+            on_path[current.id] = len(path)
+            path.append(current)
+            parent = current.data.get("parent")
+            current = by_id.get(parent) if isinstance(parent, str) and parent != current.id else None
+        done.update(on_path)
+
+
+# Variants of variants: the narrative index nests each level in the one
+# above, and pages and readers both lose the thread long before this.
+MAX_NARRATIVE_DEPTH = 8
+
+
+def _parent_depths(entries, by_id, in_cycles: set[str]):
+    """A narrative at most MAX_NARRATIVE_DEPTH parents below a top one."""
+    for entry in entries:
+        if entry.kind.name != "narrative" or entry.path in in_cycles:
+            continue
+        chain, current = {entry.id}, entry
+        while isinstance(current.data.get("parent"), str) and len(chain) <= MAX_NARRATIVE_DEPTH + 1:
             current = by_id.get(current.data["parent"])
-            if current is None or current is entry and len(seen) == 1:
-                break
-            if current.id in seen:
-                if current is entry:
-                    chain = " -> ".join(seen + [entry.id])
-                    yield Diagnostic(entry.path, entry.line_of("parent"), "E203", f"parent narratives form a cycle: {chain}")
-                break
-            seen.append(current.id)
+            if current is None or current.id in chain:
+                break  # a missing parent or a cycle, reported on their own
+            chain.add(current.id)
+        else:
+            if len(chain) > MAX_NARRATIVE_DEPTH + 1:
+                yield Diagnostic(entry.path, entry.line_of("parent"), "E206",
+                                 f"narrative nested more than {MAX_NARRATIVE_DEPTH} levels below a top-level one; "
+                                 "attach it to a broader narrative")
+
+
+def _cycle_diagnostics(members: list[Entry]):
+    start = min(range(len(members)), key=lambda i: members[i].id)
+    members = members[start:] + members[:start]
+    first = members[0]
+    chain = " -> ".join([m.id for m in members] + [first.id])
+    yield Diagnostic(first.path, first.line_of("parent"), "E203", f"parent narratives form a cycle: {chain}")
+    for member in members[1:]:
+        yield Diagnostic(member.path, member.line_of("parent"), "E203",
+                         f"parent narratives form a cycle with '{first.id}' (listed at {first.path})")
+
+def host_of(url) -> str:
+    """The host an http(s) address really goes to, or ''."""
+    if not isinstance(url, str) or url_problem(url):
+        return ""
+    return urlsplit(url).hostname or ""

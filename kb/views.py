@@ -1,12 +1,14 @@
 """What each page shows, computed in Python from the linked graph; the
 templates only lay it out. Every text is escaped for Markdown here or by the
-environment's finalize, unless it is Markup made here."""
+environment's finalize, unless it is Markup made here. Markdown text fields
+become sanitized HTML here (kb/markup.py), placed in pages as raw HTML
+blocks."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Callable, NamedTuple
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .dates import PartialDate, parse_date
 from .entries import Entry
@@ -14,7 +16,9 @@ from .graph import PUSHING_ROLES, Graph, chronological
 from .i18n import SOURCE_LANGUAGE, Language
 from .labels import Labels
 from .schema import Schema
-from .text import CITATION, escape_inline, link_target, neutralise, plain
+from .markup import admonition, prepare, to_html
+from .text import CITATION, escape_inline, link_target, plain
+from .validate import host_of
 from .views_index import IndexViews
 
 # Incidents whose authorship is not established: words in them are said in the actor's name, not by them.
@@ -39,6 +43,7 @@ class SourceDetails(NamedTuple):
     publisher: str
     date: str
     url: Markup | None  # the original, when it is an http(s) URL
+    host: str = ""  # the original's host, shown beside the link so its text cannot pass for another site
 
 
 @dataclass
@@ -66,11 +71,14 @@ class Citations:
         ordered = sorted(markers, key=lambda m: self.order[m])
         return Markup(" ".join(ordered))
 
-    def text(self, value: str | None) -> Markup:
+    def text(self, value: str | None, lead: str = "") -> Markup:
+        """A Markdown text field as a block of sanitized HTML, its citations
+        numbered links; lead is trusted HTML that starts its first paragraph."""
         if not value:
             return Markup("")
-        safe = neutralise(value.strip())
-        return Markup(CITATION.sub(lambda m: self._marker(m.group(1), m.group(2) and m.group(2).strip()), safe))
+        marked = CITATION.sub(lambda m: self._marker(m.group(1), m.group(2) and m.group(2).strip()),
+                              prepare(value.strip()))
+        return Markup(to_html(marked, lead))
 
     # Markers are plain text, made Markup once per value.
     def _marker(self, source_id: str, locator: str | None) -> str:
@@ -100,11 +108,11 @@ class Citations:
             places_of.setdefault(source_id, []).append((letter, locator))
         listed = []
         for source_id, number in self.numbers.items():
-            link, publisher, date, url = self.source_details(source_id)
+            link, publisher, date, url, host = self.source_details(source_id)
             places = [{"label": f"{number}{letter}", "locator": locator}
                       for letter, locator in places_of.get(source_id, [])]
             listed.append({"number": number, "link": link, "publisher": publisher, "date": date,
-                           "url": url, "places": places})
+                           "url": url, "host": host, "places": places})
         return listed
 
 
@@ -165,15 +173,19 @@ class Views(IndexViews):
     def corrections(self, entry: Entry, cites: Citations) -> list[dict]:
         """The entry's corrections, oldest first."""
         dated = sorted(entry.get("corrections") or [], key=lambda c: self._date(c["date"]))
-        return [{"date": self.language.date(self._date(c["date"])), "text": cites.text(c["text"])} for c in dated]
+        return [{"date": self.language.date(self._date(c["date"])),
+                 "text": cites.text(c["text"], lead=f"<strong>{escape(self.language.date(self._date(c['date'])))}.</strong> ")}
+                for c in dated]
 
     def all_corrections(self, cites: Citations) -> list[dict]:
         """Every correction of every entry, newest first."""
         found = [(self._date(c["date"]), entry, c) for kind in self.schema.kinds.values()
                  for entry in self.graph.all(kind.name) for c in entry.get("corrections") or []]
         found.sort(key=lambda item: (item[0], item[1].title.lower()), reverse=True)
-        return [{"date": self.language.date(date), "link": self._link(entry, ""), "kind": self.labels.KIND_LABELS[entry.kind.name],
-                 "text": cites.text(c["text"])} for date, entry, c in found]
+        return [{"date": self.language.date(date), "link": self._link(entry, ""),
+                 "kind": self.labels.KIND_LABELS[entry.kind.name],
+                 "text": cites.text(c["text"], lead=f"<em>{escape(self.labels.KIND_LABELS[entry.kind.name])}.</em> ")}
+                for date, entry, c in found]
 
     def citations(self, root: str) -> Citations:
         """A new numbering of citations, for one page."""
@@ -268,8 +280,7 @@ class Views(IndexViews):
             "others": [a for a in actors if not a["pushing"]],
             "narratives": [self._link(g.get("narrative", n), root) for n in entry.get("narratives") or []],
             "quotes": [self._quote_item(q, entry, cites, root) for q in entry.get("quotes") or []],
-            "attribution": {"status": attribution.get("status"), "term": self._attribution_term(entry, root),
-                            "note": cites.text(attribution.get("note"))} if attribution else None,
+            "attribution": self._attribution(entry, attribution, cites, root) if attribution else None,
             "debunks": debunks,
             "sources": cites.cite_all(entry.get("sources")),
         }
@@ -300,7 +311,10 @@ class Views(IndexViews):
             "published": self._date_text(entry, "published"), "published_note": entry.get("published_note"),
             "url": link_target(entry.get("url")), "archived_url": link_target(entry.get("archived_url")),
             "language": entry["language"], "type": entry["source_type"].replace("-", " "),
-            "description": cites.text(entry.get("description")), "notes": cites.text(entry.get("notes")),
+            "description": cites.text(entry.get("description")),
+            "notes": Markup(admonition("note", self.language.gettext("Known problems of the copy"),
+                                       cites.text(entry["notes"])))
+            if entry.get("notes") else None, "host": host_of(entry.get("url")),
             "cited_by": groups,
         }
 
@@ -315,7 +329,21 @@ class Views(IndexViews):
     def _source_reference(self, source_id: str, root: str) -> SourceDetails:
         source = self.graph.get("source", source_id)
         return SourceDetails(link=self._link(source, root), publisher=source.get("publisher"),
-                             date=self._date_text(source, "published"), url=link_target(source.get("url")))
+                             date=self._date_text(source, "published"), url=link_target(source.get("url")),
+                             host=host_of(source.get("url")))
+
+    def _attribution(self, incident: Entry, attribution, cites: Citations, root: str) -> dict:
+        """An incident's attribution: a confirmed one as a paragraph, any other in a warning box."""
+        status, note = attribution.get("status"), attribution.get("note")
+        found = {"status": status, "term": self._attribution_term(incident, root)}
+        _ = self.language.gettext
+        if status == "confirmed":
+            found["note"] = cites.text(note, lead=escape(_("Confirmed.")) + " ") if note else None
+            return found
+        body = cites.text(note) if note else Markup("")
+        title = f"{_('Attribution')}: {self.labels.ATTRIBUTION_LABELS[status]}"
+        found["note"] = Markup(admonition("warning", title, body))
+        return found
 
     def _date(self, value) -> PartialDate:
         return parse_date(value)

@@ -17,15 +17,21 @@ from conftest import ROOT, run_cli
 from kb.diagnostics import CODES
 
 BAD = Path(__file__).resolve().parent / "bad"
-HEADER = re.compile(rb"^# (place|expect): ([^\r\n]*)", re.MULTILINE)
+HEADER = re.compile(rb"^# (place|expect|also): ([^\r\n]*)", re.MULTILINE)
 
 
-def read_header(path: Path) -> tuple[str, list[str]]:
+def read_header(path: Path, also: dict | None = None) -> tuple[str, list[str]]:
+    """Where the fixture goes and what check must print; `# also: PATH | YAML`
+    lines (newlines written as \\n) add other files to `also`."""
     raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
     place, expected = None, []
     for kind, value in HEADER.findall(raw):
         value = value.decode("utf-8").rstrip("\r")
-        if kind == b"place":
+        if kind == b"also":
+            other, _, text = value.partition(" | ")
+            if also is not None:
+                also[other] = text.replace("\\n", "\n")
+        elif kind == b"place":
             place = value
         else:
             expected.append(value)
@@ -39,7 +45,10 @@ CASES = sorted(BAD.glob("*.yaml"))
 
 @pytest.mark.parametrize("fixture", CASES, ids=[c.stem for c in CASES])
 def test_bad_fixture_gives_exact_diagnostics(fixture, kb_copy):
-    place, expected = read_header(fixture)
+    others: dict[str, str] = {}
+    place, expected = read_header(fixture, others)
+    for other, text in others.items():
+        (kb_copy / other).write_text(text, encoding="utf-8")
     target = kb_copy / place
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(fixture.read_bytes())

@@ -209,7 +209,8 @@ def test_schemas_command_writes_only_what_changed(tmp_path):
 def test_schema_field_specs_have_no_stray_keys():
     # An unquoted comma inside a flow mapping cuts a doc short and adds a stray key.
     raw = yaml.safe_load((ROOT / "schema/kb.schema.yaml").read_text())
-    known = {"type", "required", "doc", "values", "value_docs", "to", "items", "fields", "example", "translate"}
+    known = {"type", "required", "doc", "values", "value_docs", "to", "items", "fields", "example", "translate",
+             "max_length"}
     stray = []
 
     def walk(name, spec):
@@ -406,7 +407,7 @@ def test_corrections_page_is_newest_first_and_entry_pages_oldest_first(example_r
     assert site_wide.index("June 2023") < site_wide.index("2 May 2023") < site_wide.index("1 April 2023")
     assert "[Ivan Primerov](actors/ivan-primerov.md)" in site_wide
     page = pages["debunks/example-border-accident.md"]
-    assert page.index("**1 April 2023.** Earlier fix.") < page.index("**June 2023.** Later fix.")
+    assert page.index("<strong>1 April 2023.</strong> Earlier fix.") < page.index("<strong>June 2023.</strong> Later fix.")
 
 
 def test_contributing_covers_the_rules_and_keeps_the_security_section_last():

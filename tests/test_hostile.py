@@ -171,6 +171,13 @@ TEXT_PAYLOADS = {
     "block-attribute-list": ("A paragraph.\n{: onclick=\"alert(1)\" }\n", False),
     "heading-attribute-list": ("# Heading {: onclick=\"alert(1)\" }\n\nText.\n", False),
     "raw-html-block": ("Text.\n\n<div onclick=\"alert(1)\">\nx\n</div>\n", True),
+    # Issue 20: definitions the old regexes missed, and a tracking pixel.
+    "definition-in-quote": ("See [x].\n\n> [x]: javascript:alert(document.domain)\n", True),
+    "definition-in-list": ("See [x].\n\n- [x]: javascript:alert(2)\n", True),
+    "definition-in-ordered-list": ("See [x].\n\n1. [x]: javascript:alert(3)\n", True),
+    "definition-in-admonition": ("See [x].\n\n!!! note\n    [x]: javascript:alert(4)\n", True),
+    "definition-after-cr": ("See [e].\r\r[e]: javascript:alert(5)", True),
+    "tracking-pixel": ("![pixel](https://evil.example/pixel.png?reader=1)", True),
 }
 URL_PAYLOADS = {
     "url-javascript": ("javascript:alert(1)", True),
@@ -251,7 +258,8 @@ def test_injection_covers_every_text_field_of_every_kind(injection):
 def test_refused_payloads_are_reported_at_their_line_as_markup(injection):
     run, first = injection[0], injection[1]
     unexpected = [str(d) for d in first.diagnostics if (d.path, d.line) not in run.placed
-                  or d.code not in ({"E105"} if run.placed[(d.path, d.line)][0].type == "url" else {"E301", "E302"})]
+                  or d.code not in ({"E105"} if run.placed[(d.path, d.line)][0].type == "url"
+                                    else {"E301", "E302", "E304", "E109"})]
     assert unexpected == []
 
 
@@ -431,8 +439,8 @@ def three_narrative_cycle(root: Path) -> list[str]:
         (root / f"entries/narratives/{name}.yaml").write_text(
             f"id: {name}\ntitle: {name}\nsummary: One of three.\nparent: {parent}\nexplainer: Round [@report-a].\nsources: [report-a]\n")
     return ["entries/narratives/ring-a.yaml:4: E203 parent narratives form a cycle: ring-a -> ring-b -> ring-c -> ring-a",
-            "entries/narratives/ring-b.yaml:4: E203 parent narratives form a cycle: ring-b -> ring-c -> ring-a -> ring-b",
-            "entries/narratives/ring-c.yaml:4: E203 parent narratives form a cycle: ring-c -> ring-a -> ring-b -> ring-c"]
+            "entries/narratives/ring-b.yaml:4: E203 parent narratives form a cycle with 'ring-a' (listed at entries/narratives/ring-a.yaml)",
+            "entries/narratives/ring-c.yaml:4: E203 parent narratives form a cycle with 'ring-a' (listed at entries/narratives/ring-a.yaml)"]
 
 
 MADE = [ten_megabytes, latin1_bytes, utf16, byte_order_mark, crlf, nul_byte, line_separator, empty_file,

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from conftest import ROOT
 from kb import pipeline
 from kb.schema import Field, load_schema
-from kb.text import CITATION, find_raw_html, find_unsafe_links
+from kb.markup import is_allowed_link, links_in
+from kb.text import CITATION, bracket_problem, find_invisible, find_raw_html
 from kb.validate import slug_problem
 from kbgen import dump
 
@@ -43,7 +44,9 @@ characters = st.one_of(
 
 def acceptable(text: str) -> bool:
     """Text a contributor may write: something visible, no HTML, no script links, no stray citations."""
-    return (bool(text.strip()) and not any(find_raw_html(text)) and not any(find_unsafe_links(text))
+    return (bool(text.strip()) and not any(find_raw_html(text)) and find_invisible(text) is None
+            and bracket_problem(text) is None
+            and all(tag == "a" and is_allowed_link(url) for tag, url in links_in(text))
             and not CITATION.search(text))
 
 
@@ -109,7 +112,18 @@ class Draw:
 
     def _list(self, field):
         items = [self.value(field.items) for _ in range(self.draw(st.integers(1 if field.required else 0, 3)))]
-        return [i for i in items if i is not None] or None
+        kept, seen = [], set()
+        for item in items:
+            if item is None:
+                continue
+            if field.items.type in ("ref", "cite"):
+                # The same reference twice in one list is an error (E204).
+                key = (item.get("source"), item.get("locator")) if isinstance(item, dict) else (item, None)
+                if key in seen:
+                    continue
+                seen.add(key)
+            kept.append(item)
+        return kept or None
 
     def _object(self, field):
         data = self.fields(field.fields)

@@ -123,7 +123,7 @@ def test_exclamation_before_a_citation_stays_text(kb_copy):
     page = generate(kb_copy)["narratives/variant.md"]
     html = markdown.markdown(page.split("\n---\n", 1)[1], extensions=["attr_list", "admonition", "tables"])
     assert "<img" not in html
-    assert 'twist!<a href="#ref-1">[1]</a>' in html
+    assert 'twist!<a href="#ref-1" rel="noopener noreferrer">[1]</a>' in html
 
 
 def test_map_is_a_tree_of_whole_labels_grouped_by_kind():
@@ -171,8 +171,9 @@ def test_citations_number_documents_and_letter_the_places_cited_in_them():
     cites = Citations(lambda source_id: SourceDetails(link=source_id, publisher="", date="", url=None))
     text = cites.text("Said twice [@a] and [@b, p. 2] and again [@a], then [@b, p. 5].")
     assert isinstance(text, Markup)
-    assert text == (r"Said twice [\[1\]](#ref-1) and [\[2a\]](#ref-2a) and again [\[1\]](#ref-1), "
-                    r"then [\[2b\]](#ref-2b).")
+    link = '<a href="#ref-{0}" rel="noopener noreferrer">[{0}]</a>'
+    assert text == (f'<div class="kb-text">\n<p>Said twice {link.format(1)} and {link.format("2a")} '
+                    f'and again {link.format(1)}, then {link.format("2b")}.</p>\n</div>')
     listed = cites.cite_all(["c", {"source": "b", "locator": "p. 2"}, {"source": "b"}, "c"])
     # In reference order, each once, apart.
     assert isinstance(listed, Markup) and listed == r"[\[2\]](#ref-2) [\[2a\]](#ref-2a) [\[3\]](#ref-3)"
