@@ -105,5 +105,4 @@ def load_schema(path: Path = SCHEMA_PATH) -> Schema:
             fields=tuple([id_field, *own, *other_common]),
         )
     precision = tuple((str(k), str(v)) for k, v in (raw.get("date_precision") or {}).items())
-    return Schema(kinds=kinds, date_precision=precision)
-    return Schema(kinds=kinds, max_references=limits.get("max_references"))
+    return Schema(kinds=kinds, date_precision=precision, max_references=limits.get("max_references"))
