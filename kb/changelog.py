@@ -79,8 +79,11 @@ def changelog_view(graph: Graph, changes: list[Change], formats: list[dict]) -> 
 
 
 def changelog_page(graph: Graph, changes: list[Change], version: Version,
-                   formats: list[dict] | None = None) -> str:
+                   formats: list[dict] | None = None, translations=None) -> str:
+    """The changelog page, its words in the language of translations (gettext; English without)."""
     formats = load_format_changes() if formats is None else formats
-    return make_environment().get_template("data-changelog.md.j2").render(
-        title="Data: changelog", version=version, months=changelog_view(graph, changes, formats),
-        description="What changed in the knowledge base's data each month: entries added, changed, removed and corrected, and format changes.")
+    _ = (translations.gettext if translations else str)
+    return make_environment(translations=translations).get_template("data-changelog.md.j2").render(
+        title=_("Data: changelog"), version=version, months=changelog_view(graph, changes, formats),
+        description=_("What changed in the knowledge base's data each month: entries added, changed, removed and "
+                      "corrected, and format changes."))

@@ -218,15 +218,17 @@ def columns_view(schema: Schema) -> list[dict]:
 
 
 
-def columns_page(schema: Schema) -> str:
-    """The Markdown page listing the columns of every CSV file."""
+def columns_page(schema: Schema, translations=None) -> str:
+    """The Markdown page listing the columns of every CSV file, its words in
+    the language of translations (gettext; English without)."""
     from .render import make_environment
 
     tables = [{"file": table["file"], "columns": [_column_row(c) for c in table["columns"]]}
               for table in columns_view(schema)]
-    return make_environment().get_template("data-columns.md.j2").render(
-        title="Data: CSV columns", tables=tables,
-        description="The columns of every CSV file of the open data, with their types and meaning.")
+    _ = (translations.gettext if translations else str)
+    return make_environment(translations=translations).get_template("data-columns.md.j2").render(
+        title=_("Data: CSV columns"), tables=tables,
+        description=_("The columns of every CSV file of the open data, with their types and meaning."))
 
 
 def _column_row(column: dict) -> dict:

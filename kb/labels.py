@@ -94,3 +94,9 @@ def term(group: str, value: str, root: str, label: str | None = None) -> Markup:
     """The label (or the given words) as a Markdown link to its definition in the glossary."""
     label = label or TERM_GROUPS[group][1][value]
     return Markup(f"[{label}]({root}{GLOSSARY_PAGE}#{anchor(group, value)})")
+
+# The navigation's titles (mkdocs.yml's nav; mkdocs.ru.yml and mkdocs.kk.yml
+# give them in their language from the catalogue).
+NAV_TITLES = (N_("Home"), N_("Narratives"), N_("Actors"), N_("Incidents"), N_("Debunks"), N_("Sources"),
+              N_("Timeline"), N_("Who pushes what"), N_("Tags"), N_("Glossary"), N_("About"), N_("Corrections"),
+              N_("Data"))

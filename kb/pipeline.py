@@ -223,9 +223,10 @@ def publish(result: CheckResult, site: Site, language: Language | None = None) -
     graph, pages = generate(result, site=site, history=record.dates, language=language)
     pages.update(pagemeta.redirect_pages(graph, TEMPLATES))
     pages[HOME_PART] = Renderer(graph, schema, site=site, history=record.dates, language=language).home_page()
-    pages["data/columns.md"] = datapackage.columns_page(schema)
+    pages["data/columns.md"] = datapackage.columns_page(schema, language.strings)
     english = graph_of(result)
     version = data_version(record.dates, english, record.commit)
-    pages["data/changelog.md"] = changelog.changelog_page(english, record.changes, version)
+    pages["data/changelog.md"] = changelog.changelog_page(english, record.changes, version,
+                                                          translations=language.strings)
     data = opendata.data_files(english, schema, record.dates, site, record.commit)
     return {**pages, **data, "feed.xml": feed.atom(graph, schema, record.dates, site)}

@@ -304,7 +304,7 @@ class Views(IndexViews):
         by_kind: dict[str, list[Link]] = {}
         for citing in self.graph.citing_entries.get(entry.id, []):
             by_kind.setdefault(citing.kind.name, []).append(self._link(citing, root))
-        groups = [{"label": kind.folder.capitalize(), "links": by_kind[kind.name]}
+        groups = [{"label": self.labels.KIND_PLURALS[kind.name], "links": by_kind[kind.name]}
                   for kind in self.schema.kinds.values() if kind.name in by_kind]
         return {
             "publisher": entry["publisher"], "author": entry.get("author"),
