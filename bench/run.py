@@ -15,6 +15,8 @@ process that reports its own peak memory:
 - the project's full build: `mkdocs build` of the repository's mkdocs.yml
   with the generated entries (KB_ROOT): check, generation, MkDocs and the
   Pagefind index;
+- the three languages: the same build for English, Russian and Kazakh
+  (mkdocs.yml, mkdocs.ru.yml, mkdocs.kk.yml), as `make build` runs them;
 - plain Material: `mkdocs build` of the same generated pages written into a
   docs folder, with the project's nav and Markdown extensions, Material's own
   search plugin and no hook: what the site would cost without this project's
@@ -72,14 +74,25 @@ def phase_build(root: Path, site: Path) -> dict:
     return _mkdocs(ROOT / "mkdocs.yml", site)
 
 
+def phase_languages(root: Path, site: Path) -> dict:
+    """The project's build in all three languages, as `make build` runs it."""
+    os.environ["KB_ROOT"] = str(root)
+    seconds, pages = 0.0, 0
+    for config, target in (("mkdocs.yml", site), ("mkdocs.ru.yml", site / "ru"), ("mkdocs.kk.yml", site / "kk")):
+        built = _mkdocs(ROOT / config, target, clean=config == "mkdocs.yml")
+        seconds, pages = seconds + built["seconds"], pages + built["html_pages"]
+    return {"seconds": seconds, "html_pages": pages}
+
+
 def phase_plain(root: Path, site: Path) -> dict:
     return _mkdocs(root / "plain" / "mkdocs.yml", site)
 
 
-def _mkdocs(config: Path, site: Path) -> dict:
+def _mkdocs(config: Path, site: Path, clean: bool = True) -> dict:
     from mkdocs.__main__ import cli
 
-    shutil.rmtree(site, ignore_errors=True)
+    if clean:
+        shutil.rmtree(site, ignore_errors=True)
     start = time.perf_counter()
     # --no-strict: the hand-written pages link to real entries, which the
     # synthetic knowledge base does not have; those warnings are expected.
@@ -87,7 +100,8 @@ def _mkdocs(config: Path, site: Path) -> dict:
     return {"seconds": time.perf_counter() - start, "html_pages": sum(1 for _ in site.rglob("*.html"))}
 
 
-PHASES = {"check": phase_check, "generate": phase_generate, "build": phase_build, "plain": phase_plain}
+PHASES = {"check": phase_check, "generate": phase_generate, "build": phase_build, "plain": phase_plain,
+          "languages": phase_languages}
 
 
 def phase_main(name: str, root: Path, site: Path | None) -> int:
@@ -153,11 +167,13 @@ def bench_size(total: int, runs: int) -> dict:
         measured["generate"].append(run_phase("generate", kb_root))
         measured["build"].append(run_phase("build", kb_root, kb_root / "site"))
         measured["plain"].append(run_phase("plain", kb_root, kb_root / "plain-site"))
+        measured["languages"].append(run_phase("languages", kb_root, kb_root / "site-languages"))
     result = {"entries": total, "commits": commits}
     for name, runs_of in measured.items():
         result[name] = {"seconds": min(r["seconds"] for r in runs_of), "runs": [r["seconds"] for r in runs_of],
                         "peak_rss": max(r["peak_rss"] for r in runs_of)}
     result["ratio_build_to_plain"] = result["build"]["seconds"] / result["plain"]["seconds"]
+    result["ratio_languages_to_build"] = result["languages"]["seconds"] / result["build"]["seconds"]
     return result
 
 
@@ -175,6 +191,8 @@ def summary(results: list[dict]) -> str:
     row("full build (check, generation, MkDocs, Pagefind)", seconds("build"))
     row("plain Material, same pages, no hook", seconds("plain"))
     row("full build / plain Material", lambda r: f"{r['ratio_build_to_plain']:.2f}x")
+    row("three languages (en, ru, kk)", seconds("languages"))
+    row("three languages / English only", lambda r: f"{r['ratio_languages_to_build']:.2f}x")
     row("peak memory: full build", lambda r: f"{r['build']['peak_rss'] / 1e6:.0f} MB")
     row("peak memory: plain Material", lambda r: f"{r['plain']['peak_rss'] / 1e6:.0f} MB")
     if len(results) >= 2:

@@ -118,10 +118,11 @@ def unsafe_markup(site: Path) -> dict[str, list[str]]:
 # -- fixture sites ---------------------------------------------------------------
 
 def site_copy(target: Path) -> Path:
-    """A copy of the fixture site whose mkdocs.yml works from anywhere."""
+    """A copy of the fixture site whose configurations (every language's) work from anywhere."""
     shutil.copytree(KB_FIXTURE, target)
-    config = target / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("../../../", f"{ROOT.as_posix()}/"), encoding="utf-8")
+    for config in target.glob("mkdocs*.yml"):
+        config.write_text(config.read_text(encoding="utf-8").replace("../../../", f"{ROOT.as_posix()}/"),
+                          encoding="utf-8")
     return target
 
 
