@@ -85,7 +85,7 @@ def test_every_entry_page_links_to_the_prefilled_error_form(site_dir):
     form = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/report-error.yml").read_text())
     fields = {item["id"] for item in form["body"] if "id" in item}
     checked = 0
-    for entry in sorted((ROOT / "entries").glob("*/*.yaml")):
+    for entry in sorted(p for p in (ROOT / "entries").glob("*/*.yaml") if p.name.count(".") == 1):
         page = site_dir / entry.parent.name / entry.stem / "index.html"
         html = page.read_text(encoding="utf-8")
         tags = [tag for tag in re.findall(r"<a [^>]*>", html) if 'class="kb-report-error"' in tag]
@@ -99,7 +99,7 @@ def test_every_entry_page_links_to_the_prefilled_error_form(site_dir):
         assert query["page"] == f"/{entry.parent.name}/{entry.stem}/"
         assert {"entry", "page"} <= fields, "the form has no field for the prefilled values"
         checked += 1
-    assert checked == len(list((ROOT / "entries").glob("*/*.yaml")))
+    assert checked == len([p for p in (ROOT / "entries").glob("*/*.yaml") if p.name.count(".") == 1])
 
 
 def test_the_error_link_is_visible_on_an_entry_page(page):
