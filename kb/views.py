@@ -276,6 +276,10 @@ class Views(IndexViews):
             "platform": entry.get("platform"),
             "place": entry.get("place"),
             "summary": cites.text(entry.get("summary")),
+            # An incident resting on one analysis says so, and why, under its summary.
+            "single_source": Markup(admonition("info", self.language.gettext("Reported by one source only"),
+                                               cites.text(entry.get("single_source_reason"))))
+            if entry.get("single_source") else None,
             "pushed_by": [a for a in actors if a["pushing"]],
             "others": [a for a in actors if not a["pushing"]],
             "narratives": [self._link(g.get("narrative", n), root) for n in entry.get("narratives") or []],
