@@ -224,7 +224,8 @@ def publish(result: CheckResult, site: Site, language: Language | None = None) -
     pages.update(pagemeta.redirect_pages(graph, TEMPLATES))
     pages[HOME_PART] = Renderer(graph, schema, site=site, history=record.dates, language=language).home_page()
     pages["data/columns.md"] = datapackage.columns_page(schema, language.strings)
-    english = graph_of(result)
+    # The open data are English, with every translation beside it.
+    english = graph if language.code == SOURCE_LANGUAGE else graph_of(result)
     version = data_version(record.dates, english, record.commit)
     pages["data/changelog.md"] = changelog.changelog_page(english, record.changes, version,
                                                           translations=language.strings)

@@ -159,17 +159,22 @@ def main(root: Path, kind_name: str, entry_id: str, schema: Schema | None = None
         print(f"new: {problem}", file=sys.stderr)
         return 1
     kind = find_kind(schema, kind_name)
-    shown = f"entries/{kind.folder}/{entry_id}.yaml"
+    return write_new(root, f"entries/{kind.folder}/{entry_id}.yaml", template(kind, entry_id),
+                     "edit it, or choose another id", "Fill in the blank fields")
+
+
+def write_new(root: Path, shown: str, text: str, if_exists: str, next_step: str) -> int:
+    """Writes a new file, never over an existing one, and says what to do next."""
     target = root / shown
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         with open(target, "x", encoding="utf-8", newline="\n") as handle:  # "x": never overwrite
-            handle.write(template(kind, entry_id))
+            handle.write(text)
     except FileExistsError:
-        print(f"new: {shown} already exists; edit it, or choose another id", file=sys.stderr)
+        print(f"new: {shown} already exists; {if_exists}", file=sys.stderr)
         return 1
     print(f"wrote {shown}")
-    print("Fill in the blank fields, then run: python build_entries.py check")
+    print(f"{next_step}, then run: python build_entries.py check")
     return 0
 
 
@@ -233,13 +238,5 @@ def start_translation(root: Path, kind_name: str, entry_id: str, language: str,
     if entry is None:
         print(f"new: {english} does not exist or cannot be read; translate an existing entry", file=sys.stderr)
         return 1
-    shown = f"entries/{kind.folder}/{entry_id}.{language}.yaml"
-    try:
-        with open(root / shown, "x", encoding="utf-8", newline="\n") as handle:
-            handle.write(translation_template(entry, language))
-    except FileExistsError:
-        print(f"new: {shown} already exists; edit it", file=sys.stderr)
-        return 1
-    print(f"wrote {shown}")
-    print("Translate each text, then run: python build_entries.py check")
-    return 0
+    return write_new(root, f"entries/{kind.folder}/{entry_id}.{language}.yaml",
+                     translation_template(entry, language), "edit it", "Translate each text")
