@@ -9,7 +9,7 @@ kept in the repository.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.dates import format_date, format_skeleton
@@ -56,6 +56,9 @@ class Language:
 
     code: str
     strings: NullTranslations
+    # A page names the same few dates many times over (an incident's date on
+    # every page that lists it); Babel formats each once per build.
+    _dates: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(cls, code: str, locales: Path = LOCALES) -> "Language":
@@ -69,6 +72,11 @@ class Language:
 
     def date(self, value: PartialDate) -> str:
         """A date as precise as it is known, in the language's grammar."""
+        if value not in self._dates:
+            self._dates[value] = self._format_date(value)
+        return self._dates[value]
+
+    def _format_date(self, value: PartialDate) -> str:
         if value.day:
             return format_date(value.earliest, _DAY[self.code], locale=self.code)
         if value.month:

@@ -212,22 +212,33 @@ def publish(result: CheckResult, site: Site, language: Language | None = None) -
     site: the entry pages, lists, redirects of former ids, the columns and
     changelog pages, the open data and the feed. The open data hold every
     language, and each language's site publishes them, so its Data page can
-    link them; the feed is in the build's language."""
-    from . import changelog, datapackage, feed, opendata, pagemeta
+    link them; the feed is in the build's language. The pages and the open
+    data are made on two cores (kb/cores.py)."""
+    from . import changelog, cores, datapackage, feed, opendata, pagemeta
     from .export import data_version
     from .render import TEMPLATES
 
     schema = result.schema or load_schema()
     language = language or Language.load(SOURCE_LANGUAGE)
     record = record_of(result)
-    graph, pages = generate(result, site=site, history=record.dates, language=language)
-    pages.update(pagemeta.redirect_pages(graph, TEMPLATES))
-    pages[HOME_PART] = Renderer(graph, schema, site=site, history=record.dates, language=language).home_page()
-    pages["data/columns.md"] = datapackage.columns_page(schema, language.strings)
-    # The open data are English, with every translation beside it.
-    english = graph if language.code == SOURCE_LANGUAGE else graph_of(result)
-    version = data_version(record.dates, english, record.commit)
-    pages["data/changelog.md"] = changelog.changelog_page(english, record.changes, version,
-                                                          translations=language.strings)
-    data = opendata.data_files(english, schema, record.dates, site, record.commit)
-    return {**pages, **data, "feed.xml": feed.atom(graph, schema, record.dates, site)}
+
+    def pages() -> dict[str, str]:
+        graph, pages = generate(result, site=site, history=record.dates, language=language)
+        pages.update(pagemeta.redirect_pages(graph, TEMPLATES))
+        pages[HOME_PART] = Renderer(graph, schema, site=site, history=record.dates, language=language).home_page()
+        pages["data/columns.md"] = datapackage.columns_page(schema, language.strings)
+        pages["feed.xml"] = feed.atom(graph, schema, record.dates, site)
+        return pages
+
+    def open_data() -> dict[str, str]:
+        # The open data are English, with every translation beside it.
+        english = graph_of(result)
+        version = data_version(record.dates, english, record.commit)
+        data = opendata.data_files(english, schema, record.dates, site, record.commit)
+        del data["feed.xml"]  # each language's site has a feed of its own, made with its pages
+        data["data/changelog.md"] = changelog.changelog_page(english, record.changes, version,
+                                                             translations=language.strings)
+        return data
+
+    pages, data = cores.both(pages, open_data)
+    return {**pages, **data}

@@ -28,18 +28,10 @@ KINDS = list(SCHEMA.kinds.values())
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
-@pytest.fixture(scope="session")
-def real_export(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("export-real")
-    done = run_cli("export", "--out", str(out))
-    assert done.returncode == 0, done.stdout + done.stderr
-    return out
-
-
 @pytest.fixture(params=["fixture", "real"])
-def published(request, fixture_site, real_export) -> tuple[Path, Path]:
-    """(knowledge base root, folder holding data/ and feed.xml)."""
-    return (KB_FIXTURE, fixture_site) if request.param == "fixture" else (ROOT, real_export)
+def published(request, fixture_site, real_site) -> tuple[Path, Path]:
+    """(knowledge base root, the built site holding data/ and feed.xml)."""
+    return (KB_FIXTURE, fixture_site) if request.param == "fixture" else (ROOT, real_site)
 
 
 def read_csv(path: Path) -> list[dict]:
