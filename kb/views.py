@@ -422,7 +422,7 @@ class Views(IndexViews):
 
     @staticmethod
     def _cite_of(item, field: str, cites: Citations) -> Markup:
-        """The citation a role or quote gives in `field`, or nothing."""
+        """The citation a quote gives in `field`, or nothing."""
         return cites.cite_value(item[field]) if item.get(field) else Markup("")
 
     def _quote_item(self, quote, incident: Entry, cites: Citations, root: str) -> dict:
