@@ -429,9 +429,14 @@ class Views(IndexViews):
         # In Russian and Kazakh a quote is the translation of the English
         # source's rendering, and says so, unless it is the original wording.
         translated = self.language.code != SOURCE_LANGUAGE and quote["text"] != quote.get("original")
+        original = quote.get("original")
         cite = cites.cite_value(quote["source"])  # numbered before the original's, which the page shows after it
-        return {"text": quote["text"], "original": quote.get("original"),
-                "original_cite": self._cite_of(quote, "original_source", cites),
+        original_cite = self._cite_of(quote, "original_source", cites)
+        if original == quote["text"]:
+            # A translation that gives the original wording itself: no second
+            # "Original" line, and the quote cites where that wording is printed.
+            original, cite, original_cite = None, cite + original_cite, Markup("")
+        return {"text": quote["text"], "original": original, "original_cite": original_cite,
                 "open": self.language.quoted("")[0], "close": self.language.quoted("")[-1],
                 "translated": translated,
                 "speaker": self._link(self.graph.get("actor", quote["speaker"]), root),
