@@ -243,8 +243,10 @@ class Views(IndexViews):
             "type": self.labels.ACTOR_TYPE_SINGULAR[entry["actor_type"]],
             "aliases": entry.get("aliases") or [],
             "country": entry.get("country"),
-            "roles": [{"title": r["title"], "period": self._period(r)} for r in entry.get("roles") or []],
             "description": cites.text(entry.get("description")),
+            # Roles come after the description: citations are numbered in the order the page shows them.
+            "roles": [{"title": r["title"], "period": self._period(r), "cite": cites.cite_all(r.get("sources"))}
+                      for r in entry.get("roles") or []],
             "spread": by_role.get("spread", []),
             "in_their_name": by_role.get("in_their_name", []),
             "targeted": by_role.get("target", []),
@@ -418,16 +420,28 @@ class Views(IndexViews):
     def _debunk_item(self, debunk: Entry, root: str) -> dict:
         return {"link": self._link(debunk, root), "verdict": self.labels.term("verdict", debunk["verdict"], root)}
 
+    @staticmethod
+    def _cite_of(item, field: str, cites: Citations) -> Markup:
+        """The citation a quote gives in `field`, or nothing."""
+        return cites.cite_value(item[field]) if item.get(field) else Markup("")
+
     def _quote_item(self, quote, incident: Entry, cites: Citations, root: str) -> dict:
         # In Russian and Kazakh a quote is the translation of the English
         # source's rendering, and says so, unless it is the original wording.
         translated = self.language.code != SOURCE_LANGUAGE and quote["text"] != quote.get("original")
-        return {"text": quote["text"], "original": quote.get("original"),
+        original = quote.get("original")
+        cite = cites.cite_value(quote["source"])  # numbered before the original's, which the page shows after it
+        original_cite = self._cite_of(quote, "original_source", cites)
+        if original == quote["text"]:
+            # A translation that gives the original wording itself: no second
+            # "Original" line, and the quote cites where that wording is printed.
+            original, cite, original_cite = None, cite + original_cite, Markup("")
+        return {"text": quote["text"], "original": original, "original_cite": original_cite,
                 "open": self.language.quoted("")[0], "close": self.language.quoted("")[-1],
                 "translated": translated,
                 "speaker": self._link(self.graph.get("actor", quote["speaker"]), root),
                 "incident": self._link(incident, root), "date": self._incident_period(incident, root),
-                "cite": cites.cite_value(quote["source"])}
+                "cite": cite}
 
 
 ENTRY_VIEWS = {"narrative": Views._narrative_view, "actor": Views._actor_view, "incident": Views._incident_view,
