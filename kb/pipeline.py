@@ -128,12 +128,15 @@ def graph_of(result: CheckResult, language: str = SOURCE_LANGUAGE) -> Graph:
 
 
 def generate(result: CheckResult, schema: Schema | None = None, site: Site | None = None,
-             history: dict | None = None, language: Language | None = None) -> tuple[Graph, dict[str, str]]:
+             history: dict | None = None, language: Language | None = None,
+             env=None) -> tuple[Graph, dict[str, str]]:
     """Renders the pages of a clean check result, in English or another language.
 
     history maps entry paths to (created, last changed); by default it is
     read from git (kb/history.py). Pass {} for output that does not depend
-    on the repository's history, as the golden tests do.
+    on the repository's history, as the golden tests do. env is the Jinja
+    environment (render.make_environment) of the language, for a caller
+    that renders many knowledge bases and compiles the templates once.
     """
     schema = schema or result.schema or load_schema()
     language = language or Language.load(SOURCE_LANGUAGE)
@@ -141,7 +144,8 @@ def generate(result: CheckResult, schema: Schema | None = None, site: Site | Non
         history = history_of(result)
     graph = graph_of(result, language.code)
     notices = translation_notices(result, history, language)
-    return graph, Renderer(graph, schema, site=site, history=history, language=language, notices=notices).pages()
+    return graph, Renderer(graph, schema, env=env, site=site, history=history, language=language,
+                           notices=notices).pages()
 
 
 def translation_notices(result: CheckResult, dates: dict, language: Language) -> dict[str, dict]:
