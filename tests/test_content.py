@@ -2,9 +2,11 @@
 debunk in the five source documents), so that it cannot silently regress."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
+import yaml
 
 from conftest import ROOT
 from kb import pipeline
@@ -435,3 +437,46 @@ def test_original_wording_is_shown_with_where_it_is_printed(pages):
     quote_lines = [x for x in russian.splitlines() if x.startswith("> ")]
     assert any(x.startswith("> «не сотрудничает с русофобской дрянью»") for x in quote_lines)
     assert not any("Оригинал:" in x and "дрянью" in x for x in quote_lines)
+
+
+# --- Issue 22: a platform is a medium or outlet, a place is a place -----------
+
+# Words naming a kind of place or gathering, which a medium's or outlet's name is not.
+PLACE_WORDS = {"summit", "forum", "embassy", "university", "region", "trial", "lake", "city", "village",
+               "oblast", "conference", "congress", "rally", "court"}
+
+
+def _incident_files(suffix: str) -> dict[str, dict]:
+    """Incident id -> its fields, for the English entries ("") or one language's translations (".ru")."""
+    folder = ROOT / "entries" / "incidents"
+    files = [p for p in folder.glob(f"*{suffix}.yaml") if p.name.count(".") == suffix.count(".") + 1]
+    return {p.name.split(".")[0]: yaml.safe_load(p.read_text(encoding="utf-8")) or {} for p in files}
+
+
+def _place_names(place: str) -> set[str]:
+    """'Uralsk (Oral), western Kazakhstan' -> {'uralsk', 'oral', 'western kazakhstan'}."""
+    return {" ".join(part.split()).lower() for part in re.split(r"[;,()]", place) if part.strip()}
+
+
+@pytest.mark.parametrize("suffix", ["", ".ru", ".kk"])
+def test_no_incident_gives_a_place_as_its_platform(suffix):
+    incidents = _incident_files(suffix)
+    places = {name for fields in incidents.values() if fields.get("place") for name in _place_names(fields["place"])}
+    assert places, "no incident names a place"
+    wrong = []
+    for eid, fields in sorted(incidents.items()):
+        platform = fields.get("platform") or ""
+        named = {" ".join(p.split()).lower() for p in re.split(r"[;,()]", platform) if p.strip()}
+        kinds = PLACE_WORDS & set(re.findall(r"[a-z]+", platform.lower()))
+        if named & places or kinds:
+            wrong.append(f"{eid}: {platform}")
+    assert wrong == [], "platforms that are places"
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_translations_keep_place_and_platform_where_the_english_has_them(language):
+    english = _incident_files("")
+    # A translation may leave a field out (the English shows); it may not keep one the English moved.
+    moved = [f"{eid}: {name}" for eid, fields in _incident_files(f".{language}").items()
+             for name in ("platform", "place") if fields.get(name) and not english[eid].get(name)]
+    assert moved == []
