@@ -50,8 +50,10 @@ schemas: $(STAMP)
 pages: $(STAMP)
 	$(BIN)/python build_entries.py
 
+# -n auto: one pytest-xdist worker per core; loadgroup keeps the tests of an
+# in-process fixture build on one worker (tests/conftest.py).
 test: $(STAMP)
-	$(BIN)/python -m pytest tests -ra
+	$(BIN)/python -m pytest tests -ra -n auto --dist loadgroup
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -13,7 +13,6 @@ from .entries import Entry, english_path, entry_files, load_entry
 from .graph import Graph, Reference, link, references_of
 from .history import History, entry_history, read_history
 from .i18n import SOURCE_LANGUAGE, Language
-from .render import Renderer
 from .schema import Schema, load_schema
 from .site import Site, write_changed
 from .translations import Translation, check_translation, localized, stale
@@ -138,6 +137,10 @@ def generate(result: CheckResult, schema: Schema | None = None, site: Site | Non
     environment (render.make_environment) of the language, for a caller
     that renders many knowledge bases and compiles the templates once.
     """
+    # Imported here: `check` needs none of the rendering libraries, and a
+    # contributor runs it often.
+    from .render import Renderer
+
     schema = schema or result.schema or load_schema()
     language = language or Language.load(SOURCE_LANGUAGE)
     if history is None:
@@ -220,7 +223,7 @@ def publish(result: CheckResult, site: Site, language: Language | None = None) -
     data are made on two cores (kb/cores.py)."""
     from . import changelog, cores, datapackage, feed, opendata, pagemeta
     from .export import data_version
-    from .render import TEMPLATES
+    from .render import TEMPLATES, Renderer
 
     schema = result.schema or load_schema()
     language = language or Language.load(SOURCE_LANGUAGE)

@@ -43,55 +43,79 @@ SITES = {
     "real_site": (ROOT / "mkdocs.yml", {"KB_REPO_URL": REPO_URL}),
 }
 BUILDS = pytest.StashKey["SiteBuilds"]()
+SHARED = "KB_TEST_SITES"  # the folder the session's processes (pytest-xdist's workers) share their sites in
 
 
 class SiteBuilds:
     """The session's site builds, started in the background as soon as the
-    tests are collected, so they run on the second core beside the tests
-    that need no site; a fixture waits for its site when a test needs it."""
+    tests are collected, so they run beside the tests that need no site; a
+    fixture waits for its site when a test needs it. Under pytest-xdist each
+    site is built once for all workers: the first worker to claim it builds
+    it, the others wait for its exit code to appear."""
 
-    def __init__(self):
-        self.folder = Path(tempfile.mkdtemp(prefix="kb-test-sites-"))
-        self.running: dict = {}
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.mine: dict = {}  # name -> the BackgroundBuild this process started
 
     def start(self, name: str) -> None:
         from sitecheck import BackgroundBuild
 
-        if name not in self.running:
-            config, env = SITES[name]
-            self.running[name] = BackgroundBuild(config, self.folder / name, **env)
+        try:
+            (self.folder / f"{name}.claimed").mkdir()
+        except FileExistsError:
+            return  # another process builds it
+        config, env = SITES[name]
+        self.mine[name] = BackgroundBuild(config, self.folder / name, **env)
 
     def site(self, name: str) -> Path:
+        from sitecheck import BackgroundBuild
+
         self.start(name)
-        code, log = self.running[name].wait()
+        code, log = BackgroundBuild.result(self.folder / name)
         assert code == 0, f"the {name} build failed:\n{log[-3000:]}"
         assert "WARNING" not in log, log[-3000:]
-        return self.running[name].out
+        return self.folder / name
 
-    def close(self) -> None:
-        for build in self.running.values():
+    def stop(self) -> None:
+        for build in self.mine.values():
             build.stop()
-        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # the main process: it owns the shared folder
+        os.environ[SHARED] = tempfile.mkdtemp(prefix="kb-test-sites-")
 
 
 def needs_a_site(item) -> bool:
     return any(name in item.fixturenames for name in SITES)
 
 
+# Session fixtures that build something in-process: under pytest-xdist
+# (`--dist loadgroup`) the tests that use one run on one worker, which builds it once.
+BUILT_IN_PROCESS = ("injection", "example_site")
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(session, config, items):
     """Starts the builds of the sites the collected tests need, and runs those
     tests last, so the builds have the time of every other test to finish."""
-    builds = config.stash[BUILDS] = SiteBuilds()
+    builds = config.stash[BUILDS] = SiteBuilds(Path(os.environ[SHARED]))
     for name in SITES:
         if any(name in item.fixturenames for item in items):
             builds.start(name)
+    for item in items:
+        for name in BUILT_IN_PROCESS:
+            if name in item.fixturenames:
+                item.add_marker(pytest.mark.xdist_group(name))
     items.sort(key=needs_a_site)
 
 
 def pytest_unconfigure(config):
     builds = config.stash.get(BUILDS, None)
     if builds is not None:
-        builds.close()
+        builds.stop()
+    if not hasattr(config, "workerinput") and os.environ.get(SHARED):
+        shutil.rmtree(os.environ.pop(SHARED), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -79,20 +80,28 @@ def build_site(config: Path, out: Path, **env_vars: str) -> subprocess.Completed
 
 class BackgroundBuild:
     """A site build started now and waited for when a test first needs the
-    site, so that it runs beside the tests that need no site."""
+    site, so that it runs beside the tests that need no site. It leaves its
+    output in out.log and, when it ends, its exit code in out.code, so any
+    process can wait for it."""
 
     def __init__(self, config: Path, out: Path, **env_vars: str):
-        self.out = out
-        self.log = out.with_name(out.name + ".log")
+        log = out.with_name(out.name + ".log")
         command = [sys.executable, __file__, str(config), str(out)]
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **env_vars)
-        with self.log.open("w") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+        with log.open("w") as stream:
+            self.process = subprocess.Popen(command, stdout=stream, stderr=subprocess.STDOUT, env=env)
 
-    def wait(self) -> tuple[int, str]:
-        """The build's exit code and everything it printed."""
-        code = self.process.wait(timeout=900)
-        return code, self.log.read_text(encoding="utf-8", errors="replace")
+    @staticmethod
+    def result(out: Path, timeout: float = 900) -> tuple[int, str]:
+        """The exit code and the output of the build into out, once it has ended."""
+        code = out.with_name(out.name + ".code")
+        waited = 0.0
+        while not code.is_file():
+            if waited > timeout:
+                return -1, f"the build into {out} did not end within {timeout:.0f} s"
+            time.sleep(0.2)
+            waited += 0.2
+        return int(code.read_text()), out.with_name(out.name + ".log").read_text(encoding="utf-8", errors="replace")
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -100,8 +109,10 @@ class BackgroundBuild:
             self.process.wait()
 
 
-def broken_links(site: Path) -> list[str]:
-    """Every internal link or anchor that does not resolve, as 'page -> href'."""
+def broken_links(site: Path, unbuilt: tuple[str, ...] = ()) -> list[str]:
+    """Every internal link or anchor that does not resolve, as 'page -> href';
+    links into the folders of languages not built (unbuilt: 'ru', 'kk') aside."""
+    skipped = [(site / language).resolve() for language in unbuilt]
     parsed = {p: parse(p) for p in site.rglob("*.html")}
     problems = []
     for page, parser in parsed.items():
@@ -112,6 +123,8 @@ def broken_links(site: Path) -> list[str]:
             if parts.scheme or href.startswith("//") or href.startswith("mailto:"):
                 continue
             target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if any(target == folder or folder in target.parents for folder in skipped):
+                continue
             if target.is_dir():
                 target = target / "index.html"
             if not target.is_file():
@@ -123,8 +136,14 @@ def broken_links(site: Path) -> list[str]:
     return problems
 
 
-if __name__ == "__main__":  # the background build: sitecheck.py CONFIG OUT
-    failed = build_site(Path(sys.argv[1]), Path(sys.argv[2]))
-    sys.stdout.write(failed.stdout)
-    sys.stderr.write(failed.stderr)
-    sys.exit(failed.returncode)
+if __name__ == "__main__":  # a BackgroundBuild: sitecheck.py CONFIG OUT
+    out = Path(sys.argv[2])
+    done = build_site(Path(sys.argv[1]), out)
+    sys.stdout.write(done.stdout)
+    sys.stdout.write(done.stderr)
+    sys.stdout.flush()
+    # Written whole, then renamed: a waiting process never reads half a code.
+    partial = out.with_name(out.name + ".code.partial")
+    partial.write_text(str(done.returncode))
+    partial.replace(out.with_name(out.name + ".code"))
+    sys.exit(done.returncode)

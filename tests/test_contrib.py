@@ -346,12 +346,11 @@ def example_site(example_root, tmp_path_factory) -> Path:
     (example_root / "mkdocs.yml").write_text(
         f"INHERIT: {ROOT / 'mkdocs.yml'}\nsite_name: Contributing example\ndocs_dir: docs\n"
         f"hooks:\n  - {ROOT / 'build_entries.py'}\nwatch: []\n")
-    for lang in ("ru", "kk"):
-        (example_root / f"mkdocs.{lang}.yml").write_text(f"INHERIT: mkdocs.yml\ntheme:\n  language: {lang}\n")
     out = tmp_path_factory.mktemp("contributing-site")
-    from sitecheck import build_site
-
-    result = build_site(example_root / "mkdocs.yml", out)
+    # English only: the example has no translations, and its tests read the English pages.
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(example_root / "mkdocs.yml"),
+                             "-d", str(out)], capture_output=True, text=True, timeout=600,
+                            env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
     assert result.returncode == 0, result.stderr[-3000:]
     return out
 
@@ -383,7 +382,7 @@ def article_text(site: Path, page: str) -> str:
 
 
 def test_contributing_example_builds_with_corrections_shown(example_site):
-    assert broken_links(example_site) == []
+    assert broken_links(example_site, unbuilt=("ru", "kk")) == []
     actor = article_text(example_site, "actors/ivan-primerov")
     assert "Corrections ¶ 2 May 2023. The first version said the show started in 2018" in actor
     incident = article_text(example_site, "incidents/primerov-evening-example-2023-03")

@@ -31,6 +31,8 @@ def search(page, query: str, start: str = HOME) -> list[dict]:
     Each result is the page it links to and the text the reader sees for it.
     """
     open_page(page, start)
+    # The box is shown once its script has set up its keys (docs/assets/javascripts/search.js).
+    page.locator(".kb-search").wait_for(state="visible")
     page.keyboard.press("/")  # the shortcut; also proves search is reachable by keyboard
     search_box = page.locator(".kb-search__input")
     assert search_box.evaluate("el => el === document.activeElement"), "'/' did not focus the search box"

@@ -105,6 +105,8 @@ def test_a_filtered_timeline_address_reloads_to_the_same_view(page):
     # A colleague opens the shared address in a fresh tab.
     fresh = page.context.new_page()
     fresh.goto(address, wait_until="networkidle")
+    # The list is in order once the page's script has read the address.
+    fresh.wait_for_function("document.querySelector('select[name=\"sort\"]').value === 'newest'")
     assert [item["link"] for item in fresh.evaluate(ITEMS) if item["shown"]] == before
     assert fresh.locator('select[name="sort"]').input_value() == "newest"
     fresh.reload(wait_until="networkidle")
