@@ -245,10 +245,11 @@ class SiteBuild:
         return files
 
     def on_env(self, env, config, files):
-        """The theme's templates (overrides/) mark interface strings with _() too,
-        and the sitemap (overrides/sitemap.xml) lists each page's other languages."""
+        """The theme's templates (overrides/) mark interface strings with _() too
+        (and a script's messages about a number with plural_forms), and the sitemap (overrides/sitemap.xml) lists each page's other languages."""
         env.add_extension("jinja2.ext.i18n")
         env.install_gettext_translations(self.language.strings, newstyle=True)
+        env.globals["plural_forms"] = self.language.plural_forms
         env.globals["kb_alternates_of"] = lambda page: self.alternates(page.url, config)
         return env
 

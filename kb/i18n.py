@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -66,6 +67,19 @@ class Language:
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         return self.strings.ngettext(singular, plural, count)
+
+    def plural_forms(self, singular: str, plural: str) -> dict[str, str]:
+        """A message in each of the language's CLDR plural categories (one, few,
+        many, other), for a script that picks one with Intl.PluralRules: the
+        catalogue's form for the first whole number in each category."""
+        rule = Locale.parse(self.code).plural_form
+        samples: dict[str, int] = {}
+        for number in range(200):
+            samples.setdefault(rule(number), number)
+        # Russian puts no whole number in "other" (it is for fractions); a
+        # script that falls back to "other" then says "0 результатов".
+        samples.setdefault("other", 0)
+        return {category: self.ngettext(singular, plural, number) for category, number in samples.items()}
 
     def date(self, value: PartialDate) -> str:
         """A date as precise as it is known, in the language's grammar."""

@@ -16,6 +16,12 @@ def N_(text: str) -> str:
     return text
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a label that follows a number (extracted with its plural, `make
+    messages`); each language's catalogue gives as many forms as its grammar has."""
+    return singular, plural
+
+
 KIND_LABELS = {"source": N_("Source"), "actor": N_("Actor"), "narrative": N_("Narrative"),
                "incident": N_("Incident"), "debunk": N_("Debunk")}
 KIND_PLURALS = {"source": N_("Sources"), "actor": N_("Actors"), "narrative": N_("Narratives"),
@@ -38,6 +44,10 @@ ROLE_LABELS = {"originator": N_("originator"), "amplifier": N_("amplifier"), "ta
                "responder": N_("responder"), "subject": N_("subject")}
 ATTRIBUTION_LABELS = {"confirmed": N_("confirmed"), "disputed": N_("disputed"), "denied": N_("denied"),
                       "unknown": N_("unknown")}
+# What the home page's counts count, after the number ("17 narratives").
+KIND_COUNTS = {"narrative": N_plural("narrative", "narratives"), "actor": N_plural("actor", "actors"),
+               "incident": N_plural("incident", "incidents"), "debunk": N_plural("debunk", "debunks"),
+               "source": N_plural("source", "sources")}
 PRECISION_LABELS = {"day": N_("Day"), "month": N_("Month"), "year": N_("Year"), "approximate": N_("About (approximate)")}
 
 # Dates: an inferred date, and the open ends of a period.
@@ -45,7 +55,7 @@ ABOUT = N_("about")
 SINCE = N_("since {date}")
 UNTIL = N_("until {date}")
 MAP_TITLE = N_("Map of the entries connected to {title}")
-MAP_MORE = N_("and {count} more, listed above")
+MAP_MORE = N_plural("and {count} more, listed above", "and {count} more, listed above")
 
 # The glossary's sections: (anchor prefix, heading, labels, where the schema defines them).
 GLOSSARY_PAGE = "glossary.md"
@@ -64,16 +74,25 @@ class Labels:
 
     TABLES = ("KIND_LABELS", "KIND_PLURALS", "ACTOR_TYPE_LABELS", "ACTOR_TYPE_SINGULAR", "VERDICT_LABELS",
               "ROLE_LABELS", "ATTRIBUTION_LABELS", "PRECISION_LABELS")
-    PHRASES = ("ABOUT", "SINCE", "UNTIL", "MAP_TITLE", "MAP_MORE")
+    PHRASES = ("ABOUT", "SINCE", "UNTIL", "MAP_TITLE")
 
-    def __init__(self, gettext=None):
+    def __init__(self, gettext=None, ngettext=None):
         self.gettext = gettext or (lambda text: text)
+        self.ngettext = ngettext or (lambda singular, plural, count: singular if count == 1 else plural)
         for name in self.TABLES:
             setattr(self, name, {key: self.gettext(label) for key, label in globals()[name].items()})
         for name in self.PHRASES:
             setattr(self, name, self.gettext(globals()[name]))
         self.TERM_GROUPS = {group: (self.gettext(heading), {key: self.gettext(label) for key, label in table.items()})
                             for group, (heading, table) in TERM_GROUPS.items()}
+
+    def kind_count(self, kind: str, count: int) -> str:
+        """The word for `count` entries of a kind, in the form the number asks for."""
+        return self.ngettext(*KIND_COUNTS[kind], count)
+
+    def map_more(self, count: int) -> str:
+        """What a map says of the entries it leaves out."""
+        return self.ngettext(*MAP_MORE, count).format(count=count)
 
     def term(self, group: str, value: str, root: str, label: str | None = None) -> Markup:
         """The label (or the given words) as a Markdown link to its definition in the glossary."""

@@ -162,7 +162,7 @@ class Views(IndexViews):
         self.graph = graph
         self.schema = schema
         self.language = language or Language.load(SOURCE_LANGUAGE)
-        self.labels = Labels(self.language.gettext)
+        self.labels = Labels(self.language.gettext, self.language.ngettext)
 
     def entry(self, entry: Entry, cites: Citations, root: str) -> dict:
         return ENTRY_VIEWS[entry.kind.name](self, entry, cites, root)

@@ -160,7 +160,8 @@ class IndexViews:
                                                               n.title.lower()))
         latest = list(reversed(g.incidents_in_time))[:HOME_INCIDENTS]
         return {
-            "counts": [{"count": len(g.all(kind)), "label": self.labels.KIND_PLURALS[kind], "url": Markup(f"{folder}/index.md")}
+            "counts": [{"count": len(g.all(kind)), "label": self.labels.kind_count(kind, len(g.all(kind))),
+                        "url": Markup(f"{folder}/index.md")}
                        for kind, folder in (("narrative", "narratives"), ("actor", "actors"),
                                             ("incident", "incidents"), ("debunk", "debunks"), ("source", "sources"))],
             "narratives": [{"link": self._link(n, ""), "count": len(g.incidents_of_narrative.get(n.id, []))}

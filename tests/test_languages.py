@@ -171,3 +171,39 @@ def test_dates_are_written_in_each_languages_grammar(fixture_site):
     for language, date in expected.items():
         html = page_in(fixture_site, language, "incidents/first-event").read_text(encoding="utf-8")
         assert date in html, language
+
+
+def article_text(html: str) -> str:
+    """The words of a page's article, without markup, on one line."""
+    article = html[html.index("<article"):html.index("</article>")]
+    return " ".join(re.sub(r"<[^>]+>", " ", article).split())
+
+
+def test_counts_take_the_form_their_number_asks_for_in_each_language(fixture_site):
+    # The fixture's narratives are in 2 and 1 incidents; Russian says "2 эпизода", "1 эпизод".
+    expected = {"en": ("(2 incidents)", "(1 incident)", "1 debunk."), "ru": ("(2 эпизода)", "(1 эпизод)", "1 опровержение."),
+                "kk": ("(2 оқиға)", "(1 оқиға)", "1 теріске шығару.")}
+    for language, phrases in expected.items():
+        narratives = article_text(page_in(fixture_site, language, "narratives").read_text(encoding="utf-8"))
+        debunks = article_text(page_in(fixture_site, language, "debunks").read_text(encoding="utf-8"))
+        for phrase in phrases:
+            assert phrase in narratives + debunks, (language, phrase)
+    assert "эпизодов" not in article_text(page_in(fixture_site, "ru", "narratives").read_text(encoding="utf-8"))
+
+
+def test_russian_counts_of_five_say_the_genitive_plural(kb_copy):
+    # Three more incidents of both narratives: 5 in the broad one, 4 in its variant.
+    first = (kb_copy / "entries/incidents/first-event.yaml").read_text(encoding="utf-8")
+    for number in (3, 4, 5):
+        (kb_copy / f"entries/incidents/event-{number}.yaml").write_text(
+            first.replace("id: first-event", f"id: event-{number}").replace("2020-05-01", f"2020-05-0{number}"),
+            encoding="utf-8")
+    from kb import pipeline
+
+    result = pipeline.check(kb_copy)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    pages = pipeline.generate(result, history={}, language=Language.load("ru"))[1]
+    assert "(5 эпизодов)" in pages["narratives/index.md"] and "(4 эпизода)" in pages["narratives/index.md"]
+    assert "Зафиксирован:** 5 эпизодов," in pages["narratives/broad.md"]
+    assert "— 5 эпизодов;" in pages["actors/index.md"] and "— 1 эпизод" in pages["actors/index.md"]
+    assert "5 эпизодов в хронологическом порядке." in pages["timeline.md"]

@@ -12,8 +12,15 @@
   if (!box) return;
   // Messages in the page's language (overrides/partials/kb-search.html).
   var MESSAGES = JSON.parse(box.getAttribute("data-kb-messages") || "{}");
+  // A message about a number comes in the plural categories of the page's
+  // language (Russian: one, few, many); Intl.PluralRules says which applies.
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
   function message(key, values) {
-    return String(MESSAGES[key] || key).replace(/\{(\w+)\}/g, function (_all, name) {
+    var text = MESSAGES[key] || key;
+    if (typeof text === "object") {
+      text = text[plurals ? plurals.select(values.count) : "other"] || text.other;
+    }
+    return String(text).replace(/\{(\w+)\}/g, function (_all, name) {
       return values && name in values ? values[name] : "";
     });
   }
@@ -133,7 +140,7 @@
   function describe() {
     var count = state.results.length;
     var values = {count: count, query: state.query};
-    var text = message(count === 0 ? "none" : count === 1 ? "result" : "results", values);
+    var text = message(count === 0 ? "none" : "results", values);
     if (state.kind) text += " " + message("among", {kind: message(state.kind).toLowerCase()});
     return text + ".";
   }
