@@ -170,7 +170,7 @@ class IndexViews:
         }
 
     def glossary(self) -> list[dict]:
-        """Every label the schema allows, with its definition from the schema."""
+        """Every label the schema allows, with its definition from the schema, in the page's language."""
         kinds = self.schema.kinds
         incident = kinds["incident"]
         meanings = {
@@ -184,7 +184,7 @@ class IndexViews:
                   "attribution": self.labels.ATTRIBUTION_LABELS, "date": self.labels.PRECISION_LABELS}
         return [{"heading": self.labels.TERM_GROUPS[group][0], "anchor": heading_anchor(group),
                  "terms": [{"anchor": anchor(group, value), "label": labels[group][value], "value": value,
-                            "doc": doc} for value, doc in meanings[group]]}
+                            "doc": self.language.gettext(doc)} for value, doc in meanings[group]]}
                 for group in self.labels.TERM_GROUPS]
 
     def handout(self, narrative: Entry, cites) -> dict:

@@ -8,6 +8,7 @@ import re
 import subprocess
 from pathlib import Path
 
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -176,7 +177,7 @@ def test_dates_are_written_in_each_languages_grammar(fixture_site):
 def article_text(html: str) -> str:
     """The words of a page's article, without markup, on one line."""
     article = html[html.index("<article"):html.index("</article>")]
-    return " ".join(re.sub(r"<[^>]+>", " ", article).split())
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", article)).split())
 
 
 def test_counts_take_the_form_their_number_asks_for_in_each_language(fixture_site):
@@ -207,3 +208,28 @@ def test_russian_counts_of_five_say_the_genitive_plural(kb_copy):
     assert "Зафиксирован:** 5 эпизодов," in pages["narratives/broad.md"]
     assert "— 5 эпизодов;" in pages["actors/index.md"] and "— 1 эпизод" in pages["actors/index.md"]
     assert "5 эпизодов в хронологическом порядке." in pages["timeline.md"]
+
+
+def glossary_definitions() -> list[str]:
+    """What the glossary defines, as the schema writes it in English."""
+    from kb.schema import load_schema
+
+    schema = load_schema()
+    incident = schema.kinds["incident"]
+    pairs = ([(name, kind.doc) for name, kind in schema.kinds.items()]
+             + list(schema.kinds["debunk"].field("verdict").value_docs)
+             + list(incident.field("actors").items.subfield("role").value_docs)
+             + list(incident.field("attribution").subfield("status").value_docs) + list(schema.date_precision))
+    return [doc for _value, doc in pairs]
+
+
+def test_the_glossary_defines_each_term_in_the_pages_language(fixture_site):
+    definitions = glossary_definitions()
+    english = article_text(page_in(fixture_site, "en", "glossary").read_text(encoding="utf-8"))
+    assert all(doc in english for doc in definitions)
+    for language in ("ru", "kk"):
+        page = article_text(page_in(fixture_site, language, "glossary").read_text(encoding="utf-8"))
+        left = [doc for doc in definitions if doc in page]
+        assert left == [], f"{language}: English definitions on the glossary page: {left}"
+        strings = Language.load(language)
+        assert all(strings.gettext(doc) in page for doc in definitions), language
