@@ -8,11 +8,13 @@ kept in the repository.
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel import Locale
+import yaml
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -33,6 +35,9 @@ LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "kk": "Қазақша
 # no-break space CLDR puts before them in full dates).
 _YEAR = {"en": "y", "ru": "y\u202f'г.'", "kk": "y\u202f'ж.'"}
 _DAY = {"en": "d MMMM y", "ru": "long", "kk": "long"}
+# After "ок." (около, which governs the genitive) Russian writes the month
+# in the genitive, "ок. августа 2022 г.", not CLDR's stand-alone "август".
+_MONTH_AFTER_ABOUT = {"ru": "MMMM y\u202f'г'."}
 # Quotation marks as each language prints them (CLDR's delimiters, which
 # Babel does not expose; the glossaries use the same).
 _QUOTES = {"en": ("“", "”"), "ru": ("«", "»"), "kk": ("«", "»")}
@@ -51,16 +56,29 @@ def translations(language: str, locales: Path = LOCALES) -> NullTranslations:
     return Translations(fp=compiled)
 
 
+def tag_names(language: str, locales: Path = LOCALES) -> dict[str, str]:
+    """The entries' tags as the language's site shows them (its glossary's `tags`)."""
+    path = locales / language / "glossary.yaml"
+    if language == SOURCE_LANGUAGE or not path.is_file():
+        return {}
+    return dict((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("tags") or {})
+
+
 @dataclass(frozen=True)
 class Language:
-    """How pages in one language write dates, numbers and interface strings."""
+    """How pages in one language write dates, numbers, tags and interface strings."""
 
     code: str
     strings: NullTranslations
+    tags: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
     def load(cls, code: str, locales: Path = LOCALES) -> "Language":
-        return cls(code, translations(code, locales))
+        return cls(code, translations(code, locales), tag_names(code, locales))
+
+    def tag(self, slug: str) -> str:
+        """A tag's name in the language; its slug where the glossary gives none."""
+        return self.tags.get(slug, slug)
 
     def gettext(self, message: str) -> str:
         return self.strings.gettext(message)
@@ -81,13 +99,27 @@ class Language:
         samples.setdefault("other", 0)
         return {category: self.ngettext(singular, plural, number) for category, number in samples.items()}
 
-    def date(self, value: PartialDate) -> str:
-        """A date as precise as it is known, in the language's grammar."""
+    def date(self, value: PartialDate, after_about: bool = False) -> str:
+        """A date as precise as it is known, in the language's grammar; after_about
+        when it follows the word for "about" (labels.ABOUT), which may govern its case."""
         if value.day:
             return format_date(value.earliest, _DAY[self.code], locale=self.code)
+        if value.month and after_about and self.code in _MONTH_AFTER_ABOUT:
+            return format_date(value.earliest, _MONTH_AFTER_ABOUT[self.code], locale=self.code)
         if value.month:
             return format_skeleton("yMMMM", value.earliest, locale=self.code)
         return format_date(value.earliest, _YEAR[self.code], locale=self.code)
+
+    def month_day(self, value: dt.date) -> str:
+        """A day of a month without its year ("November 21", "21 ноября")."""
+        return format_skeleton("MMMMd", value, locale=self.code)
+
+    def language_name(self, code: str) -> str:
+        """A language's name, from its ISO 639-1 code, in this language ("английский")."""
+        try:
+            return Locale.parse(code).get_display_name(self.code) or code
+        except (ValueError, UnknownLocaleError):
+            return code
 
     def quoted(self, text: str) -> str:
         """Text between the language's own quotation marks."""

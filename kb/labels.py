@@ -38,6 +38,12 @@ ACTOR_TYPE_SINGULAR = {
     "social-media-account": N_("Social media account"), "government-body": N_("Government body"),
     "political-party": N_("Political party"), "organisation": N_("Organisation"),
 }
+SOURCE_TYPE_LABELS = {
+    "analysis": N_("analysis"), "news-report": N_("news report"), "opinion": N_("opinion"),
+    "official-statement": N_("official statement"), "primary-record": N_("primary record"),
+    "interview": N_("interview"), "social-media-post": N_("social media post"), "broadcast": N_("broadcast"),
+    "book": N_("book"), "dataset": N_("dataset"),
+}
 VERDICT_LABELS = {"false": N_("False"), "misleading": N_("Misleading"), "unsubstantiated": N_("Unsubstantiated"),
                   "missing-context": N_("Missing context"), "disputed": N_("Disputed")}
 ROLE_LABELS = {"originator": N_("originator"), "amplifier": N_("amplifier"), "target": N_("target"),
@@ -52,6 +58,7 @@ PRECISION_LABELS = {"day": N_("Day"), "month": N_("Month"), "year": N_("Year"), 
 
 # Dates: an inferred date, and the open ends of a period.
 ABOUT = N_("about")
+NO_DATE = N_("n.d.")  # APA's "no date", in a citation of a page whose history is unknown
 SINCE = N_("since {date}")
 UNTIL = N_("until {date}")
 MAP_TITLE = N_("Map of the entries connected to {title}")
@@ -72,9 +79,9 @@ class Labels:
     """The labels above in one language: each table and phrase through the
     language's gettext (kb/i18n.py), and glossary links with those words."""
 
-    TABLES = ("KIND_LABELS", "KIND_PLURALS", "ACTOR_TYPE_LABELS", "ACTOR_TYPE_SINGULAR", "VERDICT_LABELS",
-              "ROLE_LABELS", "ATTRIBUTION_LABELS", "PRECISION_LABELS")
-    PHRASES = ("ABOUT", "SINCE", "UNTIL", "MAP_TITLE")
+    TABLES = ("KIND_LABELS", "KIND_PLURALS", "ACTOR_TYPE_LABELS", "ACTOR_TYPE_SINGULAR", "SOURCE_TYPE_LABELS",
+              "VERDICT_LABELS", "ROLE_LABELS", "ATTRIBUTION_LABELS", "PRECISION_LABELS")
+    PHRASES = ("ABOUT", "NO_DATE", "SINCE", "UNTIL", "MAP_TITLE")
 
     def __init__(self, gettext=None, ngettext=None):
         self.gettext = gettext or (lambda text: text)
@@ -113,6 +120,12 @@ def term(group: str, value: str, root: str, label: str | None = None) -> Markup:
     """The label (or the given words) as a Markdown link to its definition in the glossary."""
     label = label or TERM_GROUPS[group][1][value]
     return Markup(f"[{label}]({root}{GLOSSARY_PAGE}#{anchor(group, value)})")
+
+# The theme's words mkdocs.yml gives in English (the colour scheme toggles'
+# names) and Python-Markdown's title of a heading's permalink; each
+# language's build translates them (build_entries.py, on_config).
+THEME_STRINGS = (N_("Switch to dark mode"), N_("Switch to light mode"))
+PERMALINK_TITLE = N_("Permanent link")
 
 # The navigation's titles (mkdocs.yml's nav; mkdocs.ru.yml and mkdocs.kk.yml
 # give them in their language from the catalogue).

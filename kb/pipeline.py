@@ -227,7 +227,7 @@ def publish(result: CheckResult, site: Site, language: Language | None = None) -
     # The open data are English, with every translation beside it.
     english = graph if language.code == SOURCE_LANGUAGE else graph_of(result)
     version = data_version(record.dates, english, record.commit)
-    pages["data/changelog.md"] = changelog.changelog_page(english, record.changes, version,
-                                                          translations=language.strings)
+    # The changelog names the entries in the page's language.
+    pages["data/changelog.md"] = changelog.changelog_page(graph, record.changes, version, language=language)
     data = opendata.data_files(english, schema, record.dates, site, record.commit)
     return {**pages, **data, "feed.xml": feed.atom(graph, schema, record.dates, site)}

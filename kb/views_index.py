@@ -14,7 +14,7 @@ from markupsafe import Markup
 from .entries import Entry
 from .graph import PUSHING_ROLES
 from .labels import anchor, heading_anchor
-from .text import attribute_value, link_target
+from .text import attribute_value, full_stop, link_target
 
 # How many narratives and incidents the home page lists in its first screen.
 HOME_NARRATIVES = 5
@@ -135,7 +135,7 @@ class IndexViews:
     def _source_index_view(self) -> dict:
         sources = sorted(self.graph.all("source"), key=lambda s: ((s.get("author") or s["publisher"]).lower(), s.id))
         return {"sources": [{"link": self._link(s, "../"), "author": s.get("author"), "publisher": s["publisher"],
-                             "date": self._date_text(s, "published"), "url": link_target(s.get("url")),
+                             "date_end": full_stop(self._date_text(s, "published")), "url": link_target(s.get("url")),
                              "count": len(self.graph.citing_entries.get(s.id, []))} for s in sources],
                 "total": len(sources)}
 

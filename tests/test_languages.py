@@ -118,17 +118,21 @@ def test_new_starts_a_translation_that_passes_check_and_refuses_a_second(kb_copy
 
 
 class InterfaceText(HTMLParser):
-    """The words of a page's interface: headings, navigation, buttons, labels, table headers."""
+    """The words of a page's interface: headings, navigation, buttons, labels, table
+    headers, the footer's line, and the titles and labels of controls and links."""
 
-    TAGS = {"h2", "h3", "button", "label", "th", "summary"}
+    TAGS = {"h1", "h2", "h3", "button", "label", "th", "summary"}
+    ATTRIBUTES = ("title", "aria-label", "placeholder")
 
     def __init__(self):
         super().__init__()
         self.texts, self.open = [], []
 
     def handle_starttag(self, tag, attrs):
-        classes = dict(attrs).get("class") or ""
-        if tag in self.TAGS or (tag == "a" and "md-tabs__link" in classes):
+        values = dict(attrs)
+        classes = values.get("class") or ""
+        self.texts.extend(" ".join(values[name].split()) for name in self.ATTRIBUTES if values.get(name))
+        if tag in self.TAGS or (tag == "a" and "md-tabs__link" in classes) or "md-copyright" == classes:
             self.open.append([tag, ""])
 
     def handle_endtag(self, tag):
@@ -166,12 +170,28 @@ def test_no_english_interface_string_is_left_on_a_russian_or_kazakh_page(fixture
     assert sorted(left) == []
 
 
+ENGLISH_MONTHS = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+                            r"December)\b")
+
+
 def test_dates_are_written_in_each_languages_grammar(fixture_site):
     # Babel's forms; the page writes CLDR's narrow no-break space as a plain space.
     expected = {"en": "1 May 2020", "ru": "1 мая 2020 г.", "kk": "2020 ж. 1 мамыр"}
     for language, date in expected.items():
         html = page_in(fixture_site, language, "incidents/first-event").read_text(encoding="utf-8")
         assert date in html, language
+    # An approximate month after "ок." (около) is in the genitive; a sentence ends with one full stop.
+    ru = article_text(page_in(fixture_site, "ru", "incidents").read_text(encoding="utf-8"))
+    assert "ок. сентября 2021 г. – октябрь 2021 г." in ru
+    assert "г.." not in article_text(page_in(fixture_site, "ru", "sources").read_text(encoding="utf-8"))
+
+
+def test_the_citation_block_dates_the_page_in_its_language(fixture_site):
+    for language in ("ru", "kk"):
+        text = article_text(page_in(fixture_site, language, "actors/actor-one").read_text(encoding="utf-8"))
+        cite = text[text.index(Language.load(language).gettext("Cite this page")):]
+        assert not ENGLISH_MONTHS.search(cite), f"{language}: {cite}"
+        assert "г.." not in cite and "ж.." not in cite
 
 
 def article_text(html: str) -> str:
@@ -233,3 +253,18 @@ def test_the_glossary_defines_each_term_in_the_pages_language(fixture_site):
         assert left == [], f"{language}: English definitions on the glossary page: {left}"
         strings = Language.load(language)
         assert all(strings.gettext(doc) in page for doc in definitions), language
+
+
+def test_every_tag_has_a_name_in_each_language_and_pages_show_it(fixture_site):
+    import yaml
+
+    used = {tag for path in (ROOT / "entries").glob("*/*.yaml") if path.name.count(".") == 1
+            for tag in yaml.safe_load(path.read_text(encoding="utf-8")).get("tags") or []}
+    for language in ("ru", "kk"):
+        names = Language.load(language).tags
+        assert sorted(used - set(names)) == [], f"tags without a name in locales/{language}/glossary.yaml"
+    # The fixture's broad narrative is tagged "history".
+    expected = {"en": "history", "ru": "история", "kk": "тарих"}
+    for language, name in expected.items():
+        html = page_in(fixture_site, language, "narratives/broad").read_text(encoding="utf-8")
+        assert re.search(rf'class="md-tag[^"]*"[^>]*>\s*{name}\s*<', html), language
