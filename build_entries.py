@@ -175,6 +175,7 @@ class SiteBuild:
         self.language = None
         self.home = ""
         self.problems: list[str] = []  # under `mkdocs serve`: the diagnostics the banner shows
+        self.search = None  # the search index of the build under way (kb.search.StreamingIndex)
 
     def on_config(self, config):
         """Reads the build's language (theme.language); another language's site lives under /<lang>/."""
@@ -226,15 +227,22 @@ class SiteBuild:
         log.info("entries (%s): %s; %d files generated", self.language.code, result.summary(), len(self.files))
 
     def on_post_page(self, output, page, config):
-        """Under `mkdocs serve` with broken entries: the problems on top of every page."""
+        """Hands the page to the search index as it is written; under `mkdocs
+        serve` with broken entries, puts the problems on top of it first."""
         from kb import serving
 
-        return serving.with_banner(output, self.problems) if self.problems else output
+        if self.problems:
+            output = serving.with_banner(output, self.problems)
+        self.search.add(output, page.file.dest_uri)
+        return output
 
     def on_files(self, files, config):
-        """Adds the generated pages and data files, and the hand-written pages in the build's language."""
+        """Adds the generated pages and data files, and the hand-written pages in
+        the build's language; starts the search index the pages will be fed to."""
         from mkdocs.exceptions import PluginError
         from mkdocs.structure.files import File
+
+        from kb.search import StreamingIndex
 
         for uri, content in self.files.items():
             if files.get_file_from_path(uri) is not None:
@@ -243,6 +251,7 @@ class SiteBuild:
         for file, content in _translated_pages(files, config, self.language.code):
             files.remove(file)
             files.append(File.generated(config, file.src_uri, content=content))
+        self.search = StreamingIndex(Path(config.site_dir))
         return files
 
     def on_env(self, env, config, files):
@@ -290,16 +299,23 @@ class SiteBuild:
         return markdown
 
     def on_post_build(self, config):
-        """Indexes the built site for search (kb/search.py), on every build and rebuild."""
+        """Writes the search index of the pages written (kb/search.py), on every build and rebuild."""
         from mkdocs.exceptions import PluginError
 
-        from kb.search import SearchIndexError, index_site
+        from kb.search import SearchIndexError
 
+        search, self.search = self.search, None
         try:
-            bundle = index_site(Path(config.site_dir))
+            bundle = search.finish()
         except SearchIndexError as error:
             raise PluginError(f"search: {error}") from None
         log.info("search: index written to %s", bundle)
+
+    def on_build_error(self, error):
+        """Stops the search indexer of a build that failed, writing nothing."""
+        if self.search is not None:
+            self.search.abandon()
+            self.search = None
 
 
 def _translated_pages(files, config, language: str):
@@ -337,6 +353,7 @@ on_startup, on_config, on_pre_build, on_files, on_env = (_build.on_startup, _bui
                                                        _build.on_files, _build.on_env)
 on_page_markdown, on_page_context, on_post_page, on_post_build = (_build.on_page_markdown, _build.on_page_context,
                                                                   _build.on_post_page, _build.on_post_build)
+on_build_error = _build.on_build_error
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ from .yamlfile import LineDict, LineList
 
 # Roles through which an actor is said to push an incident's narratives.
 PUSHING_ROLES = ("originator", "amplifier")
+# Incidents whose authorship is not established: words in them are said in the actor's name, not by them.
+UNSETTLED_ATTRIBUTION = ("disputed", "denied", "unknown")
 
 
 class Reference(NamedTuple):
@@ -179,3 +181,13 @@ def link(entries: list[Entry], references: dict[str, list[Reference]]) -> Graph:
     graph.incidents_of_actor, graph.quotes_by_actor = dict(actors), dict(quotes)
     return graph
 
+
+def unsettled(incident: Entry) -> bool:
+    """Whether the incident's authorship is disputed, denied or unknown."""
+    return ((incident.get("attribution") or {}).get("status") or "confirmed") in UNSETTLED_ATTRIBUTION
+
+
+def in_their_name(incident: Entry, role: str) -> bool:
+    """Whether the actor is named as the author of an incident whose authorship is
+    not established; those who amplified it did spread it, whoever wrote it."""
+    return role == "originator" and unsettled(incident)

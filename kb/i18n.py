@@ -71,6 +71,9 @@ class Language:
     code: str
     strings: NullTranslations
     tags: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    # A page names the same few dates many times over (an incident's date on
+    # every page that lists it); Babel formats each once per build.
+    _dates: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(cls, code: str, locales: Path = LOCALES) -> "Language":
@@ -102,6 +105,12 @@ class Language:
     def date(self, value: PartialDate, after_about: bool = False) -> str:
         """A date as precise as it is known, in the language's grammar; after_about
         when it follows the word for "about" (labels.ABOUT), which may govern its case."""
+        key = (value, after_about)
+        if key not in self._dates:
+            self._dates[key] = self._format_date(value, after_about)
+        return self._dates[key]
+
+    def _format_date(self, value: PartialDate, after_about: bool) -> str:
         if value.day:
             return format_date(value.earliest, _DAY[self.code], locale=self.code)
         if value.month and after_about and self.code in _MONTH_AFTER_ABOUT:

@@ -128,12 +128,15 @@ def graph_of(result: CheckResult, language: str = SOURCE_LANGUAGE) -> Graph:
 
 
 def generate(result: CheckResult, schema: Schema | None = None, site: Site | None = None,
-             history: dict | None = None, language: Language | None = None) -> tuple[Graph, dict[str, str]]:
+             history: dict | None = None, language: Language | None = None,
+             env=None) -> tuple[Graph, dict[str, str]]:
     """Renders the pages of a clean check result, in English or another language.
 
     history maps entry paths to (created, last changed); by default it is
     read from git (kb/history.py). Pass {} for output that does not depend
-    on the repository's history, as the golden tests do.
+    on the repository's history, as the golden tests do. env is the Jinja
+    environment (render.make_environment) of the language, for a caller
+    that renders many knowledge bases and compiles the templates once.
     """
     schema = schema or result.schema or load_schema()
     language = language or Language.load(SOURCE_LANGUAGE)
@@ -141,7 +144,8 @@ def generate(result: CheckResult, schema: Schema | None = None, site: Site | Non
         history = history_of(result)
     graph = graph_of(result, language.code)
     notices = translation_notices(result, history, language)
-    return graph, Renderer(graph, schema, site=site, history=history, language=language, notices=notices).pages()
+    return graph, Renderer(graph, schema, env=env, site=site, history=history, language=language,
+                           notices=notices).pages()
 
 
 def translation_notices(result: CheckResult, dates: dict, language: Language) -> dict[str, dict]:
@@ -212,22 +216,34 @@ def publish(result: CheckResult, site: Site, language: Language | None = None) -
     site: the entry pages, lists, redirects of former ids, the columns and
     changelog pages, the open data and the feed. The open data hold every
     language, and each language's site publishes them, so its Data page can
-    link them; the feed is in the build's language."""
-    from . import changelog, datapackage, feed, opendata, pagemeta
+    link them; the feed is in the build's language. The pages and the open
+    data are made on two cores (kb/cores.py)."""
+    from . import changelog, cores, datapackage, feed, opendata, pagemeta
     from .export import data_version
     from .render import TEMPLATES
 
     schema = result.schema or load_schema()
     language = language or Language.load(SOURCE_LANGUAGE)
     record = record_of(result)
-    graph, pages = generate(result, site=site, history=record.dates, language=language)
-    pages.update(pagemeta.redirect_pages(graph, TEMPLATES))
-    pages[HOME_PART] = Renderer(graph, schema, site=site, history=record.dates, language=language).home_page()
-    pages["data/columns.md"] = datapackage.columns_page(schema, language.strings)
-    # The open data are English, with every translation beside it.
-    english = graph if language.code == SOURCE_LANGUAGE else graph_of(result)
-    version = data_version(record.dates, english, record.commit)
-    # The changelog names the entries in the page's language.
-    pages["data/changelog.md"] = changelog.changelog_page(graph, record.changes, version, language=language)
-    data = opendata.data_files(english, schema, record.dates, site, record.commit)
-    return {**pages, **data, "feed.xml": feed.atom(graph, schema, record.dates, site)}
+
+    def pages() -> dict[str, str]:
+        graph, pages = generate(result, site=site, history=record.dates, language=language)
+        pages.update(pagemeta.redirect_pages(graph, TEMPLATES))
+        pages[HOME_PART] = Renderer(graph, schema, site=site, history=record.dates, language=language).home_page()
+        pages["data/columns.md"] = datapackage.columns_page(schema, language.strings)
+        pages["feed.xml"] = feed.atom(graph, schema, record.dates, site)
+        # The changelog names the entries in the page's language; the entries'
+        # dates, and so the data's version, are the same in every language.
+        version = data_version(record.dates, graph, record.commit)
+        pages["data/changelog.md"] = changelog.changelog_page(graph, record.changes, version, language=language)
+        return pages
+
+    def open_data() -> dict[str, str]:
+        # The open data are English, with every translation beside it.
+        english = graph_of(result)
+        data = opendata.data_files(english, schema, record.dates, site, record.commit)
+        del data["feed.xml"]  # each language's site has a feed of its own, made with its pages
+        return data
+
+    pages, data = cores.both(pages, open_data)
+    return {**pages, **data}

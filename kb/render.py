@@ -49,6 +49,8 @@ def make_environment(templates: Path = TEMPLATES, translations=None) -> jinja2.E
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        # A build renders from templates that do not change while it runs.
+        auto_reload=False,
     )
     if translations is None:
         env.install_null_translations(newstyle=True)

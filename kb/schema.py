@@ -88,8 +88,13 @@ def _field(name: str, spec: dict, lengths: dict | None = None) -> Field:
     )
 
 
+# The schema is the project's own file, not a contributor's entry, so libyaml's
+# loader reads it where PyYAML was built with it (entries go through yamlfile.py).
+_SCHEMA_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_schema(path: Path = SCHEMA_PATH) -> Schema:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_SCHEMA_LOADER)
     limits = raw.get("limits") or {}
     lengths = limits.get("max_length") or {}
     common = [_field(n, s, lengths) for n, s in raw["common"].items()]

@@ -322,10 +322,13 @@ def _reference_count(entry: Entry, refs: list[Reference], limit: int | None):
     for ref in refs:
         if ref.in_text or not ref.path.endswith("]"):
             continue  # a text may cite a source again; items of a list of objects may share a target
-        key = (ref.relation, ref.target, ref.locator)
+        # The list the reference is an item of: two roles may cite the same
+        # source, one role's list may not repeat it.
+        listed_in = ref.path.rsplit("[", 1)[0]
+        key = (listed_in, ref.target, ref.locator)
         if key in seen:
             yield Diagnostic(entry.path, ref.line, "E204",
-                             f"'{ref.path}' repeats {ref.target_kind} '{ref.target}' already listed in '{ref.relation}'")
+                             f"'{ref.path}' repeats {ref.target_kind} '{ref.target}' already listed in '{listed_in}'")
         seen.add(key)
 
 

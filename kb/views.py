@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from .dates import PartialDate, parse_date
 from .entries import Entry
-from .graph import PUSHING_ROLES, Graph, chronological
+from .graph import PUSHING_ROLES, Graph, chronological, in_their_name, unsettled
 from .i18n import SOURCE_LANGUAGE, Language
 from .labels import Labels
 from .schema import Schema
@@ -21,8 +21,8 @@ from .text import CITATION, escape_inline, full_stop, link_target, plain
 from .validate import host_of
 from .views_index import IndexViews
 
-# Incidents whose authorship is not established: words in them are said in the actor's name, not by them.
-UNSETTLED_ATTRIBUTION = ("disputed", "denied", "unknown")
+# The headings of an actor's page that list incidents, in page order.
+INVOLVEMENTS = ("spread", "in_their_name", "target", "responder", "subject")
 # How many of a narrative's actors the key facts name before pointing to the full list.
 KEY_ACTORS = 5
 
@@ -144,15 +144,12 @@ def description_of(entry: Entry, labels: Labels | None = None) -> str:
     return f"{(labels or Labels()).KIND_LABELS[entry.kind.name]}: {entry.title}"
 
 
-def unsettled(incident: Entry) -> bool:
-    """Whether the incident's authorship is disputed, denied or unknown."""
-    return ((incident.get("attribution") or {}).get("status") or "confirmed") in UNSETTLED_ATTRIBUTION
-
-
-def in_their_name(incident: Entry, role: str) -> bool:
-    """Whether the actor is named as the author of an incident whose authorship is
-    not established; those who amplified it did spread it, whoever wrote it."""
-    return role == "originator" and unsettled(incident)
+def _involvement(incident: Entry, role: str) -> str:
+    """Under which heading of an actor's page an incident goes: what they spread,
+    what was said in their name, or their other part (target, responder, subject)."""
+    if role not in PUSHING_ROLES:
+        return role
+    return "in_their_name" if in_their_name(incident, role) else "spread"
 
 
 class Views(IndexViews):
@@ -207,6 +204,7 @@ class Views(IndexViews):
             "aims": cites.text(entry.get("aims")),
             "children": [self._link(c, root) for c in sorted(g.children_of_narrative.get(entry.id, []), key=lambda e: e.title.lower())],
             "timeline": [self._timeline_item(i, root) for i in incidents],
+            "sortable": len(incidents) > 1,
             "actors": actors,
             "debunks": debunks,
             "facts": dict(self._seen(incidents, root), pushed_by=actors[:KEY_ACTORS],
@@ -220,14 +218,22 @@ class Views(IndexViews):
     def _actor_view(self, entry: Entry, cites: Citations, root: str) -> dict:
         g = self.graph
         involved = g.incidents_of_actor.get(entry.id, [])
-        by_role: dict[str, list] = {}
-        incidents_in: dict[str, list[Entry]] = {}
+        incidents_in: dict[str, list[tuple[Entry, str]]] = {}
         for incident, role in involved:
-            group = ("in_their_name" if in_their_name(incident, role) else "spread") if role in PUSHING_ROLES else role
-            by_role.setdefault(group, []).append(dict(self._timeline_item(incident, root), role=self.labels.term("role", role, root)))
-            incidents_in.setdefault(group, []).append(incident)
-        quotes = g.quotes_by_actor.get(entry.id, [])
+            incidents_in.setdefault(_involvement(incident, role), []).append((incident, role))
+        # Cited in page order: the description, the roles, then each section's incidents and their words.
+        description = cites.text(entry.get("description"))
+        roles = [{"title": r["title"], "period": self._period(r), "cite": cites.cite_all(r.get("sources"))}
+                 for r in entry.get("roles") or []]
+        words: dict[str, list] = {}
+        for incident, quote in g.quotes_by_actor.get(entry.id, []):
+            words.setdefault(incident.id, []).append(quote)
+        listed = {group: [self._involvement_item(incident, role, group, words, cites, root)
+                          for incident, role in incidents_in.get(group, [])] for group in INVOLVEMENTS}
         refuted = g.refutations_by_actor.get(entry.id, [])
+
+        def incidents_of(group):
+            return [incident for incident, _ in incidents_in.get(group, [])]
 
         def debunks_of(incidents):
             # A debunk the actor refuted is listed once, under what they refuted.
@@ -238,31 +244,45 @@ class Views(IndexViews):
             found = {n: g.get("narrative", n) for i in incidents for n in i.get("narratives") or []}
             return [self._link(n, root) for n in sorted(found.values(), key=lambda e: e.title.lower())]
 
-        debunks = debunks_of(incidents_in.get("spread", []))
+        debunks = debunks_of(incidents_of("spread"))
         return {
             "type": self.labels.ACTOR_TYPE_SINGULAR[entry["actor_type"]],
             "aliases": entry.get("aliases") or [],
             "country": entry.get("country"),
-            "roles": [{"title": r["title"], "period": self._period(r)} for r in entry.get("roles") or []],
-            "description": cites.text(entry.get("description")),
-            "spread": by_role.get("spread", []),
-            "in_their_name": by_role.get("in_their_name", []),
-            "targeted": by_role.get("target", []),
-            "subject": by_role.get("subject", []),
-            "responded": by_role.get("responder", []),
-            "narratives": narratives_of(incidents_in.get("spread", [])),
-            "narratives_in_their_name": narratives_of(incidents_in.get("in_their_name", [])),
-            "quotes": [self._quote_item(q, i, cites, root) for i, q in quotes if not unsettled(i)],
-            "quotes_in_their_name": [dict(self._quote_item(q, i, cites, root), status=self._attribution_term(i, root))
-                                     for i, q in quotes if unsettled(i)],
+            "roles": roles,
+            "description": description,
+            "spread": listed["spread"],
+            "in_their_name": listed["in_their_name"],
+            "targeted": listed["target"],
+            "subject": listed["subject"],
+            "responded": listed["responder"],
+            "sortable": any(len(items) > 1 for items in listed.values()),
+            "narratives": narratives_of(incidents_of("spread")),
+            "narratives_in_their_name": narratives_of(incidents_of("in_their_name")),
+            # Words of theirs in an incident the page does not list them in.
+            "other_quotes": [self._quote_item(q, g.get("incident", incident_id), cites, root,
+                                              status=self._unsettled_term(g.get("incident", incident_id), root))
+                             for incident_id, quotes in words.items() for q in quotes],
             "debunks": debunks,
-            "debunks_in_their_name": debunks_of(incidents_in.get("in_their_name", [])),
+            "debunks_in_their_name": debunks_of(incidents_of("in_their_name")),
             "refutations": [self._debunk_item(d, root) for d in refuted],
-            "facts": dict(self._seen([i for i, _ in involved], root), spread=len(by_role.get("spread", [])),
-                          in_their_name=len(by_role.get("in_their_name", [])),
-                          targeted=len(by_role.get("target", [])), debunks=debunks),
+            "facts": dict(self._seen([i for i, _ in involved], root), spread=len(listed["spread"]),
+                          in_their_name=len(listed["in_their_name"]),
+                          targeted=len(listed["target"]), debunks=debunks),
             "sources": cites.cite_all(entry.get("sources")),
         }
+
+    def _involvement_item(self, incident: Entry, role: str, group: str, words: dict,
+                          cites: Citations, root: str) -> dict:
+        """An incident on an actor's page, with the words they said in it
+        (taken from `words`, so that each is shown once)."""
+        said = words.pop(incident.id, [])
+        # Under "said in their name" the line gives the attribution once for all its words.
+        said_in_their_name = group == "in_their_name"
+        status = None if said_in_their_name else self._unsettled_term(incident, root)
+        return dict(self._timeline_item(incident, root), role=self.labels.term("role", role, root),
+                    attribution=self._attribution_term(incident, root) if said_in_their_name else None,
+                    quotes=[self._quote_item(q, incident, cites, root, status=status) for q in said])
 
     def _incident_view(self, entry: Entry, cites: Citations, root: str) -> dict:
         g = self.graph
@@ -291,6 +311,7 @@ class Views(IndexViews):
 
     def _debunk_view(self, entry: Entry, cites: Citations, root: str) -> dict:
         g = self.graph
+        incidents = chronological(g.get("incident", i) for i in entry.get("incidents") or [])
         return {
             "claim": entry["claim"],
             "verdict": self.labels.term("verdict", entry["verdict"], root),
@@ -299,7 +320,8 @@ class Views(IndexViews):
                             "date": self.language.date(self._date(r["date"])) if r.get("date") else "",
                             "cite": cites.cite_value(r["source"]) if r.get("source") else Markup("")}
                            for r in entry.get("refuted_by") or []],
-            "incidents": [self._timeline_item(i, root) for i in chronological(g.get("incident", i) for i in entry.get("incidents") or [])],
+            "incidents": [self._timeline_item(i, root) for i in incidents],
+            "sortable": len(incidents) > 1,
             "narratives": [self._link(g.get("narrative", n), root) for n in entry.get("narratives") or []],
             "sources": cites.cite_all(entry.get("sources")),
         }
@@ -415,21 +437,37 @@ class Views(IndexViews):
         """An incident as timelines list it."""
         return {"link": self._link(incident, root), "date": self._incident_period(incident, root),
                 "iso": self._date(incident["date"]).iso(), "platform": incident.get("platform"),
-                "place": incident.get("place")}
+                "place": incident.get("place"), "attribution": None, "quotes": []}
 
     def _debunk_item(self, debunk: Entry, root: str) -> dict:
         return {"link": self._link(debunk, root), "verdict": self.labels.term("verdict", debunk["verdict"], root)}
 
-    def _quote_item(self, quote, incident: Entry, cites: Citations, root: str) -> dict:
+    def _unsettled_term(self, incident: Entry, root: str) -> Markup | None:
+        """The attribution term of an incident whose authorship is not established, else None."""
+        return self._attribution_term(incident, root) if unsettled(incident) else None
+
+    @staticmethod
+    def _cite_of(item, field: str, cites: Citations) -> Markup:
+        """The citation a quote gives in `field`, or nothing."""
+        return cites.cite_value(item[field]) if item.get(field) else Markup("")
+
+    def _quote_item(self, quote, incident: Entry, cites: Citations, root: str, status: Markup | None = None) -> dict:
         # In Russian and Kazakh a quote is the translation of the English
         # source's rendering, and says so, unless it is the original wording.
         translated = self.language.code != SOURCE_LANGUAGE and quote["text"] != quote.get("original")
-        return {"text": quote["text"], "original": quote.get("original"),
+        original = quote.get("original")
+        cite = cites.cite_value(quote["source"])  # numbered before the original's, which the page shows after it
+        original_cite = self._cite_of(quote, "original_source", cites)
+        if original == quote["text"]:
+            # A translation that gives the original wording itself: no second
+            # "Original" line, and the quote cites where that wording is printed.
+            original, cite, original_cite = None, cite + original_cite, Markup("")
+        return {"text": quote["text"], "original": original, "original_cite": original_cite,
                 "open": self.language.quoted("")[0], "close": self.language.quoted("")[-1],
                 "translated": translated,
                 "speaker": self._link(self.graph.get("actor", quote["speaker"]), root),
                 "incident": self._link(incident, root), "date": self._incident_period(incident, root),
-                "cite": cites.cite_value(quote["source"])}
+                "cite": cite, "status": status}
 
 
 ENTRY_VIEWS = {"narrative": Views._narrative_view, "actor": Views._actor_view, "incident": Views._incident_view,

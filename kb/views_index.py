@@ -12,7 +12,7 @@ import re
 from markupsafe import Markup
 
 from .entries import Entry
-from .graph import PUSHING_ROLES
+from .graph import PUSHING_ROLES, chronological, in_their_name, incident_date
 from .labels import anchor, heading_anchor
 from .text import attribute_value, full_stop, link_target
 
@@ -34,6 +34,12 @@ def platforms_of(incident: Entry) -> list[str]:
     return found
 
 
+def platform_key(name: str) -> str:
+    """A platform's value in the filter and in its incidents' data-platform:
+    one word, made of what survives in an attribute."""
+    return "-".join(attribute_value(name).split())
+
+
 def _data(**values) -> Markup:
     """Data attributes for attr_list: space-separated values, each escaped."""
     return Markup(" ".join(f'data-{name}="{attribute_value(" ".join(v) if isinstance(v, list) else str(v))}"'
@@ -50,20 +56,21 @@ class IndexViews:
                      actors=[a["actor"] for a in links],
                      pushed=[a["actor"] for a in links if a["role"] in PUSHING_ROLES],
                      targeted=[a["actor"] for a in links if a["role"] == "target"],
-                     platform=[p.replace(" ", "_") for p in platforms_of(incident)])
+                     platform=[platform_key(p) for p in platforms_of(incident)])
 
     def _filter_options(self, incidents: list[Entry]) -> dict:
         """The choices of the incident filters: only values some incident has."""
         narratives = {n for i in incidents for n in i.get("narratives") or []}
         actors = {a["actor"] for i in incidents for a in i.get("actors") or []}
-        platforms = sorted({p for i in incidents for p in platforms_of(i)}, key=str.lower)
+        # By name, whatever quotation marks a language puts round it («Известия»).
+        platforms = sorted({p for i in incidents for p in platforms_of(i)}, key=lambda p: p.strip("«»\"“”").lower())
         return {
             "years": [(y, y) for y in sorted({str(self._date(i["date"]).year) for i in incidents})],
             "narratives": [(n.id, n.title) for n in sorted((self.graph.get("narrative", n) for n in narratives),
                                                             key=lambda e: e.title.lower())],
             "actors": [(a.id, a.title) for a in sorted((self.graph.get("actor", a) for a in actors),
                                                         key=lambda e: e.title.lower())],
-            "platforms": [(p.replace(" ", "_"), p) for p in platforms],
+            "platforms": [(platform_key(p), p) for p in platforms],
         }
 
     def _timeline_view(self) -> dict:
@@ -98,18 +105,44 @@ class IndexViews:
             members = [a for a in self.graph.all("actor") if a["actor_type"] == actor_type]
             if members:
                 groups.append({"label": label, "type": actor_type, "actors": [
-                    self._actor_index_item(a) for a in sorted(members, key=lambda e: e.title.lower())]})
+                    self._actor_index_item(a) for a in self._by_first_seen(members, self._actor_incidents)]})
         return {"groups": groups, "total": len(self.graph.all("actor")),
                 "types": [(g["type"], g["label"]) for g in groups]}
 
+    def _actor_incidents(self, actor: Entry) -> list[Entry]:
+        return [incident for incident, _ in self.graph.incidents_of_actor.get(actor.id, [])]
+
+    def _debunk_incidents(self, debunk: Entry) -> list[Entry]:
+        return [self.graph.get("incident", i) for i in debunk.get("incidents") or []]
+
+    def _by_first_seen(self, entries: list[Entry], incidents_of) -> list[Entry]:
+        """Entries in the order of their first incident, as the timeline orders
+        incidents; those with none yet come last, by title."""
+        def first(entry):
+            ordered = chronological(incidents_of(entry))
+            return (0, incident_date(ordered[0]), ordered[0].id) if ordered else (1,)
+        return sorted(entries, key=lambda e: (first(e), e.title.lower()))
+
+    def _years_seen(self, incidents: list[Entry]) -> dict:
+        """The first incident's date for the sort order, and the years seen, for the reader."""
+        ordered = chronological(incidents)
+        if not ordered:
+            return {"iso": "", "years": ""}
+        first, last = (self._date(i["date"]).year for i in (ordered[0], ordered[-1]))
+        return {"iso": self._date(ordered[0]["date"]).iso(), "years": str(first) if first == last else f"{first}–{last}"}
+
     def _actor_index_item(self, actor: Entry) -> dict:
-        roles = [role for _, role in self.graph.incidents_of_actor.get(actor.id, [])]
-        pushed = sum(role in PUSHING_ROLES for role in roles)
+        involved = self.graph.incidents_of_actor.get(actor.id, [])
+        roles = [role for _, role in involved]
+        # Words published in their name under a disputed authorship are not counted as theirs.
+        disputed = sum(in_their_name(incident, role) for incident, role in involved)
+        pushed = sum(role in PUSHING_ROLES for role in roles) - disputed
         targeted = roles.count("target")
         kinds = (["pushed"] if pushed else []) + (["targeted"] if targeted else [])
+        seen = self._years_seen(self._actor_incidents(actor))
         return {"link": self._link(actor, "../"), "aliases": actor.get("aliases") or [], "count": len(roles),
-                "pushed": pushed, "targeted": targeted,
-                "attrs": _data(type=actor["actor_type"], role=kinds, count=str(len(roles)))}
+                "pushed": pushed, "in_their_name": disputed, "targeted": targeted, "years": seen["years"],
+                "attrs": _data(type=actor["actor_type"], role=kinds, count=str(len(roles)), date=seen["iso"])}
 
     def _incident_index_view(self) -> dict:
         years: dict[int, list] = {}
@@ -120,12 +153,14 @@ class IndexViews:
                 "options": self._filter_options(self.graph.incidents_in_time)}
 
     def _debunk_index_view(self) -> dict:
-        debunks = sorted(self.graph.all("debunk"), key=lambda e: e.title.lower())
+        debunks = self._by_first_seen(self.graph.all("debunk"), self._debunk_incidents)
         narratives = sorted((self.graph.get("narrative", n) for n in
                              dict.fromkeys(n for d in debunks for n in d.get("narratives") or [])),
                             key=lambda e: e.title.lower())
-        return {"debunks": [dict(self._debunk_item(d, "../"), claim=d["claim"],
-                                 attrs=_data(verdict=d["verdict"], narratives=list(d.get("narratives") or [])))
+        seen = {d.id: self._years_seen(self._debunk_incidents(d)) for d in debunks}
+        return {"debunks": [dict(self._debunk_item(d, "../"), claim=d["claim"], years=seen[d.id]["years"],
+                                 attrs=_data(verdict=d["verdict"], narratives=list(d.get("narratives") or []),
+                                             date=seen[d.id]["iso"]))
                             for d in debunks],
                 "verdicts": [(v, label) for v, label in self.labels.VERDICT_LABELS.items()
                              if any(d["verdict"] == v for d in debunks)],

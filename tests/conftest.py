@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -32,12 +33,82 @@ def kb_copy(tmp_path) -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
-def fixture_site(tmp_path_factory) -> Path:
-    """The fixture knowledge base built once with `mkdocs build --strict`."""
-    from sitecheck import build_site
+# The repository "Report an error" links point at; the publishing workflow sets the real one.
+REPO_URL = "https://github.com/example-owner/kz-disinfo-kb"
 
-    out = tmp_path_factory.mktemp("fixture-site")
-    result = build_site(KB_FIXTURE / "mkdocs.yml", out)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return out
+# The sites the tests read, each built once per session in every language, as
+# `make build` builds them: fixture name -> (configuration, environment).
+SITES = {
+    "fixture_site": (KB_FIXTURE / "mkdocs.yml", {}),
+    "real_site": (ROOT / "mkdocs.yml", {"KB_REPO_URL": REPO_URL}),
+}
+BUILDS = pytest.StashKey["SiteBuilds"]()
+
+
+class SiteBuilds:
+    """The session's site builds, started in the background as soon as the
+    tests are collected, so they run on the second core beside the tests
+    that need no site; a fixture waits for its site when a test needs it."""
+
+    def __init__(self):
+        self.folder = Path(tempfile.mkdtemp(prefix="kb-test-sites-"))
+        self.running: dict = {}
+
+    def start(self, name: str) -> None:
+        from sitecheck import BackgroundBuild
+
+        if name not in self.running:
+            config, env = SITES[name]
+            self.running[name] = BackgroundBuild(config, self.folder / name, **env)
+
+    def site(self, name: str) -> Path:
+        self.start(name)
+        code, log = self.running[name].wait()
+        assert code == 0, f"the {name} build failed:\n{log[-3000:]}"
+        assert "WARNING" not in log, log[-3000:]
+        return self.running[name].out
+
+    def close(self) -> None:
+        for build in self.running.values():
+            build.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def needs_a_site(item) -> bool:
+    return any(name in item.fixturenames for name in SITES)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Starts the builds of the sites the collected tests need, and runs those
+    tests last, so the builds have the time of every other test to finish."""
+    builds = config.stash[BUILDS] = SiteBuilds()
+    for name in SITES:
+        if any(name in item.fixturenames for item in items):
+            builds.start(name)
+    items.sort(key=needs_a_site)
+
+
+def pytest_unconfigure(config):
+    builds = config.stash.get(BUILDS, None)
+    if builds is not None:
+        builds.close()
+
+
+@pytest.fixture(scope="session")
+def injection(tmp_path_factory):
+    """tests/test_hostile.py's injection run, made once for its tests and the browser's."""
+    from test_hostile import injection_run
+
+    return injection_run(tmp_path_factory.mktemp("injection") / "kb")
+
+
+@pytest.fixture(scope="session")
+def fixture_site(request) -> Path:
+    """The fixture knowledge base built with `mkdocs build --strict`, in every language."""
+    return request.config.stash[BUILDS].site("fixture_site")
+
+
+@pytest.fixture(scope="session")
+def real_site(request) -> Path:
+    """The real knowledge base built with `mkdocs build --strict`, in every language."""
+    return request.config.stash[BUILDS].site("real_site")

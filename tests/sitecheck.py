@@ -55,18 +55,49 @@ def site_paths(site: Path, page: str) -> set[str]:
     return found
 
 
+def _language_builds(config: Path, out: Path) -> list[tuple[Path, Path]]:
+    """(configuration, output folder) of each language's build, as `make build` runs them:
+    English into out, and each language whose configuration sits beside config
+    (mkdocs.ru.yml...) into out/<language>."""
+    return [(config, out)] + [(config.with_name(f"{config.stem}.{lang}.yml"), out / lang) for lang in ("ru", "kk")]
+
+
+def _mkdocs_build(config: Path, target: Path) -> list[str]:
+    return [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(target)]
+
+
 def build_site(config: Path, out: Path, **env_vars: str) -> subprocess.CompletedProcess:
-    """Builds the site as `make build` does: English into out, and each
-    language whose configuration sits beside config (mkdocs.ru.yml...) into
-    out/<language>. Returns the first failed build, or the last one."""
+    """Builds the site as `make build` does, every language. Returns the
+    first failed build, or the last one."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **env_vars)
-    builds = [(config, out)] + [(config.with_name(f"{config.stem}.{lang}.yml"), out / lang) for lang in ("ru", "kk")]
-    for path, target in builds:
-        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(path), "-d", str(target)],
-                              capture_output=True, text=True, env=env, timeout=600)
+    for path, target in _language_builds(config, out):
+        done = subprocess.run(_mkdocs_build(path, target), capture_output=True, text=True, env=env, timeout=600)
         if done.returncode != 0:
             return done
     return done
+
+
+class BackgroundBuild:
+    """A site build started now and waited for when a test first needs the
+    site, so that it runs beside the tests that need no site."""
+
+    def __init__(self, config: Path, out: Path, **env_vars: str):
+        self.out = out
+        self.log = out.with_name(out.name + ".log")
+        command = [sys.executable, __file__, str(config), str(out)]
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **env_vars)
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+
+    def wait(self) -> tuple[int, str]:
+        """The build's exit code and everything it printed."""
+        code = self.process.wait(timeout=900)
+        return code, self.log.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
 
 def broken_links(site: Path) -> list[str]:
@@ -90,3 +121,10 @@ def broken_links(site: Path) -> list[str]:
                 if unquote(parts.fragment) not in ids:
                     problems.append(f"{page.relative_to(site)} -> {href} (no such anchor)")
     return problems
+
+
+if __name__ == "__main__":  # the background build: sitecheck.py CONFIG OUT
+    failed = build_site(Path(sys.argv[1]), Path(sys.argv[2]))
+    sys.stdout.write(failed.stdout)
+    sys.stderr.write(failed.stderr)
+    sys.exit(failed.returncode)

@@ -2,9 +2,11 @@
 debunk in the five source documents), so that it cannot silently regress."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
+import yaml
 
 from conftest import ROOT
 from kb import pipeline
@@ -301,3 +303,180 @@ def test_single_source_incidents_say_why(graph):
     single = [i for i in graph.all("incident") if i.get("single_source")]
     assert {"yeltsin-sovereignty-saying", "limonov-2016-ideal-russia", "republic-day-2023-congratulations"} <= {i.id for i in single}
     assert all(i.get("single_source_reason") for i in single)
+
+
+# --- Issue 21, second round: role dates, independent sources, original wording ---
+
+def _source_ids(cites) -> set:
+    return {c if isinstance(c, str) else c["source"] for c in cites or []}
+
+
+def test_every_role_date_cites_a_source_other_than_the_analyses(graph):
+    dated = [(a.id, role) for a in graph.all("actor") for role in a.get("roles") or []
+             if role.get("start") or role.get("end")]
+    assert len(dated) >= 14
+    for actor_id, role in dated:
+        cited = _source_ids(role.get("sources"))
+        assert cited, (actor_id, role["title"])
+        assert all(graph.get("source", sid) is not None for sid in cited), (actor_id, cited)
+        assert any(graph.get("source", sid)["source_type"] != "analysis" for sid in cited), (actor_id, cited)
+
+
+@pytest.mark.parametrize("actor, start, end, source", [
+    ("askar-umarov", "2022-01", "2022-09-02", "tass-2022-09-02-umarov-relieved"),
+    ("ksenia-sobchak", "2017-12", "2018-03", "tass-2017-12-25-sobchak-nominated"),
+    ("sergei-lavrov", "2004", None, "un-news-2004-03-lavrov-appointed"),
+    ("kassym-jomart-tokayev", "2019", None, "astana-times-2019-03-tokayev-sworn-in"),
+])
+def test_role_dates_follow_their_sources(graph, actor, start, end, source):
+    role = graph.get("actor", actor)["roles"][0]
+    assert str(role["start"]) == start
+    assert (str(role["end"]) if role.get("end") else None) == end
+    assert source in _source_ids(role["sources"])
+
+
+def test_changed_role_dates_are_corrected(graph):
+    for actor in ("askar-umarov", "ksenia-sobchak"):
+        assert _corrected(graph.get("actor", actor)), actor
+
+
+@pytest.mark.parametrize("incident, independent", [
+    ("izvestia-2011-integration-articles", {"belta-2011-10-17-lukashenko-izvestia", "central-asia-online-2011-10-27-nazarbayev-izvestia"}),
+    ("pompeo-visit-2020-criticism", {"astana-times-2020-02-pompeo-visit"}),
+    ("latin-alphabet-campaign-2017", {"kazinform-2017-10-27-latin-decree", "al-farabi-2022-isenberg-alphabet-shift"}),
+    ("sinophobia-tokayev-china-visit-2019", {"tca-2019-09-tokayev-china-protests"}),
+    ("biolabs-30-transfer-2023", {"diplomat-2023-09-biolabs-fake", "tass-2023-08-01-biolabs-denial"}),
+])
+def test_seed_incidents_stand_on_an_independent_source(graph, incident, independent):
+    entry = graph.get("incident", incident)
+    assert independent <= _sources(entry)
+    assert not independent & FIVE
+
+
+def test_biolabs_story_has_its_date_origin_and_denial(graph):
+    incident = graph.get("incident", "biolabs-30-transfer-2023")
+    assert str(incident["date"]) == "2023-07-21" and not incident.get("date_approximate")
+    roles = {a["actor"]: a["role"] for a in incident["actors"]}
+    assert roles["baraeva-telegram-channel"] == "originator"
+    assert roles["kazakhstan-ministry-of-health"] == "responder"
+    debunk = graph.get("debunk", "thirty-biolabs-transfer")
+    assert {r["actor"]: str(r["date"]) for r in debunk["refuted_by"]} == {"kazakhstan-ministry-of-health": "2023-08-01"}
+    assert _corrected(incident)
+
+
+@pytest.mark.parametrize("incident, words", [
+    ("pompeo-visit-2020-criticism", "reported only by Amrebaev's analysis"),
+    ("sinophobia-tokayev-china-visit-2019", "reported only by Amrebaev's analysis"),
+    ("medvedev-post-reactions-2022", "reported only by Eurasia Review"),
+])
+def test_facts_resting_on_one_analysis_say_so(graph, incident, words):
+    assert words in graph.get("incident", incident)["summary"]
+
+
+def test_generalsvr_claim_is_marked_single_source(graph):
+    incident = graph.get("incident", "generalsvr-staging-claim-2022")
+    assert incident.get("single_source") is True
+    assert "Glavred.info" in incident["single_source_reason"]
+
+
+ORIGINALS = {
+    # speaker: a phrase of the original wording a stored page prints
+    "vladimir-putin": "У казахов не было государственности никогда",
+    "vyacheslav-nikonov": "Казахстана просто не существовало",
+    "yevgeny-primakov": "не сотрудничает с русофобской дрянью",
+    "dmitry-rogozin": "На космодроме Байконур мы не будем рады",
+    "government-of-kazakhstan": "правом любого суверенного государства",
+    "kassym-jomart-tokayev": "Пришлось иметь дело с вооруженными",
+    "dmitry-medvedev": "Пока туда не придут русские, порядка не будет",
+    "margarita-simonyan": "игры с нациками",
+    "kazakhstan-ministry-of-health": "Это фейк",
+}
+
+
+def _quotes_with_originals(graph):
+    return [(i, q) for i in graph.all("incident") for q in i.get("quotes") or [] if q.get("original")]
+
+
+@pytest.mark.parametrize("speaker, words", ORIGINALS.items())
+def test_original_wording_is_recorded(graph, speaker, words):
+    assert any(words in q["original"] for _i, q in _quotes_with_originals(graph) if q["speaker"] == speaker)
+
+
+def test_every_original_cites_a_page_in_its_language(graph):
+    quotes = _quotes_with_originals(graph)
+    assert len(quotes) >= len(ORIGINALS)
+    for incident, quote in quotes:
+        cite = quote.get("original_source") or quote["source"]
+        printed_in = graph.get("source", _source_ids([cite]).pop())
+        assert printed_in["language"] == "ru", (incident.id, quote["text"])
+        assert printed_in.id not in FIVE
+
+
+@pytest.fixture(scope="module")
+def pages():
+    from kb.i18n import Language
+
+    result = pipeline.check(ROOT)
+    return {code: pipeline.generate(result, history={}, language=Language.load(code))[1] for code in ("en", "ru")}
+
+
+def test_positions_show_their_citations(pages):
+    positions = pages["en"]["actors/vladimir-putin.md"].split("{ #positions }")[1].split("\n## ")[0]
+    lines = [line for line in positions.splitlines() if line.startswith("- ")]
+    assert len(lines) == 3 and all("](#ref-" in line for line in lines)
+    assert "France 24" in pages["en"]["actors/vladimir-putin.md"]
+
+
+def test_original_wording_is_shown_with_where_it_is_printed(pages):
+    english = pages["en"]["incidents/rossotrudnichestvo-umarov-2022.md"]
+    line = next(x for x in english.splitlines() if "*Original:* не сотрудничает с русофобской дрянью" in x)
+    assert line.endswith(")") and "](#ref-" in line
+    assert "Sputnik Абхазия" in english
+    # The Russian page gives the words themselves, once, as the speaker's, not as a translation.
+    russian = pages["ru"]["incidents/rossotrudnichestvo-umarov-2022.md"]
+    quote_lines = [x for x in russian.splitlines() if x.startswith("> ")]
+    assert any(x.startswith("> «не сотрудничает с русофобской дрянью»") for x in quote_lines)
+    assert not any("Оригинал:" in x and "дрянью" in x for x in quote_lines)
+
+
+# --- Issue 22: a platform is a medium or outlet, a place is a place -----------
+
+# Words naming a kind of place or gathering, which a medium's or outlet's name is not.
+PLACE_WORDS = {"summit", "forum", "embassy", "university", "region", "trial", "lake", "city", "village",
+               "oblast", "conference", "congress", "rally", "court"}
+
+
+def _incident_files(suffix: str) -> dict[str, dict]:
+    """Incident id -> its fields, for the English entries ("") or one language's translations (".ru")."""
+    folder = ROOT / "entries" / "incidents"
+    files = [p for p in folder.glob(f"*{suffix}.yaml") if p.name.count(".") == suffix.count(".") + 1]
+    return {p.name.split(".")[0]: yaml.safe_load(p.read_text(encoding="utf-8")) or {} for p in files}
+
+
+def _place_names(place: str) -> set[str]:
+    """'Uralsk (Oral), western Kazakhstan' -> {'uralsk', 'oral', 'western kazakhstan'}."""
+    return {" ".join(part.split()).lower() for part in re.split(r"[;,()]", place) if part.strip()}
+
+
+@pytest.mark.parametrize("suffix", ["", ".ru", ".kk"])
+def test_no_incident_gives_a_place_as_its_platform(suffix):
+    incidents = _incident_files(suffix)
+    places = {name for fields in incidents.values() if fields.get("place") for name in _place_names(fields["place"])}
+    assert places, "no incident names a place"
+    wrong = []
+    for eid, fields in sorted(incidents.items()):
+        platform = fields.get("platform") or ""
+        named = {" ".join(p.split()).lower() for p in re.split(r"[;,()]", platform) if p.strip()}
+        kinds = PLACE_WORDS & set(re.findall(r"[a-z]+", platform.lower()))
+        if named & places or kinds:
+            wrong.append(f"{eid}: {platform}")
+    assert wrong == [], "platforms that are places"
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_translations_keep_place_and_platform_where_the_english_has_them(language):
+    english = _incident_files("")
+    # A translation may leave a field out (the English shows); it may not keep one the English moved.
+    moved = [f"{eid}: {name}" for eid, fields in _incident_files(f".{language}").items()
+             for name in ("platform", "place") if fields.get(name) and not english[eid].get(name)]
+    assert moved == []

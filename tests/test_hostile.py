@@ -236,9 +236,13 @@ class InjectionRun:
             path.write_text(dump(data), encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def injection(tmp_path_factory):
-    root = site_copy(tmp_path_factory.mktemp("injection") / "kb")
+def injection_run(root: Path) -> tuple:
+    """Every payload put into every text field of a fixture copy at root, what
+    check said of it, what it says once the refused payloads are replaced by
+    plain text, and the English site built from that: (run, first check,
+    second check, build, site folder). The conftest's `injection` fixture
+    makes it once per session, for these tests and the browser's."""
+    site_copy(root)
     run = InjectionRun(root)
     first = pipeline.check(root)
     run.disarm(first.diagnostics)
@@ -479,10 +483,12 @@ def test_mkdocs_build_with_a_hostile_entry_fails_and_keeps_the_last_site(tmp_pat
     assert snapshot(site) == before
 
 
-def make_build(root: Path, site: Path) -> subprocess.CompletedProcess:
+def make_build(root: Path, site: Path, languages: str = "ru kk") -> subprocess.CompletedProcess:
+    """`make build` of the site at root into site; languages: the other
+    languages built beside English (fewer where a test is about the swap only)."""
     # -o: never reinstall the virtualenv from inside a test.
     return subprocess.run(["make", "-C", str(ROOT), "-o", ".venv/.installed", "build",
-                           f"SITE={site}", f"MKDOCS_CONFIG={root / 'mkdocs.yml'}"],
+                           f"SITE={site}", f"MKDOCS_CONFIG={root / 'mkdocs.yml'}", f"LANGS={languages}"],
                           capture_output=True, text=True, timeout=600)
 
 
@@ -492,7 +498,7 @@ def test_make_build_swaps_in_a_new_site_only_when_the_build_succeeds(tmp_path):
     first = make_build(root, site)
     assert first.returncode == 0, first.stderr[-3000:]
     before = snapshot(site)
-    assert "index.html" in before
+    assert {"index.html", "ru/index.html", "kk/index.html"} <= set(before)
     # A broken link fails the strict build after MkDocs has started writing.
     (root / "docs" / "index.md").write_text("# Home\n\n[gone](missing-page.md)\n", encoding="utf-8")
     second = make_build(root, site)
@@ -500,7 +506,7 @@ def test_make_build_swaps_in_a_new_site_only_when_the_build_succeeds(tmp_path):
     assert "missing-page.md" in second.stderr
     assert snapshot(site) == before
     (root / "docs" / "index.md").write_text("# Home again\n", encoding="utf-8")
-    third = make_build(root, site)
+    third = make_build(root, site, languages="")
     assert third.returncode == 0, third.stderr[-3000:]
     assert "Home again" in (site / "index.html").read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kb", "site"]

@@ -19,12 +19,15 @@ from conftest import ROOT
 from kb import pipeline
 from kb.schema import Field, load_schema
 from kb.markup import is_allowed_link, links_in
+from kb.render import make_environment
 from kb.text import CITATION, bracket_problem, find_invisible, find_raw_html
 from kb.validate import slug_problem
 from kbgen import dump
 
 SCHEMA = load_schema()
 TODAY = dt.date.today()
+# One Jinja environment for every example's pages: its templates compile once.
+ENV = make_environment()
 # No shrinking: each example writes a knowledge base to disk, and shrinking a
 # failure took minutes; the unshrunk example is printed and is small anyway.
 SETTINGS = settings(max_examples=40, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
@@ -204,8 +207,8 @@ def test_random_valid_sets_build_with_every_link_resolving_deterministically(fil
         write(root, files)
         result = pipeline.check(root)
         assert result.ok, [str(d) for d in result.diagnostics]
-        pages = pipeline.generate(result, history={})[1]
-        again = pipeline.generate(pipeline.check(root), history={})[1]
+        pages = pipeline.generate(result, history={}, env=ENV)[1]
+        again = pipeline.generate(pipeline.check(root), history={}, env=ENV)[1]
     entry_pages = {f"{rel.split('/')[1]}/{rel.split('/')[2][:-5]}.md" for rel in files}
     assert entry_pages <= set(pages)
     assert unresolved_links(pages) == []

@@ -6,16 +6,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from sitecheck import broken_links, build_site, parse, site_paths
-
-
-@pytest.fixture(scope="session")
-def real_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("real-site")
-    result = build_site(ROOT / "mkdocs.yml", out)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "WARNING" not in result.stderr
-    return out
+from sitecheck import broken_links, parse, site_paths
 
 
 def text_of(site: Path, page: str) -> str:

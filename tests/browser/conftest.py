@@ -17,11 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ROOT
-from sitecheck import build_site
+from conftest import REPO_URL, ROOT
 
-# The repository "Report an error" links point at; the publishing workflow sets the real one.
-REPO_URL = "https://github.com/example-owner/kz-disinfo-kb"
 CHROMIUM = os.environ.get("KB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -43,15 +40,9 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def site_dir(tmp_path_factory) -> Path:
-    """The real site, built once with --strict (or KB_BROWSER_SITE, a site built beforehand)."""
-    prebuilt = os.environ.get("KB_BROWSER_SITE")
-    if prebuilt:
-        return Path(prebuilt)
-    out = tmp_path_factory.mktemp("browser-site")
-    result = build_site(ROOT / "mkdocs.yml", out, KB_REPO_URL=REPO_URL)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return out
+def site_dir(real_site) -> Path:
+    """The site the browser reads: the real one, in every language."""
+    return real_site
 
 
 @pytest.fixture(scope="session")

@@ -3,36 +3,35 @@
 The site is built from the injection run of tests/test_hostile.py (every
 payload in every text field; what check refuses is replaced by plain text).
 A second page holds the raw payloads rendered by kb/markup.py without any
-check, so the sanitizer alone is tried too. Every page is loaded, every link
-in its content clicked; no dialog may open and no console message may come.
+check, so the sanitizer alone is tried too. Every page is loaded and every
+link in its content clicked (a link repeated in another field, once); no
+dialog may open and no console message may come.
 """
 from __future__ import annotations
 
 import functools
+import shutil
 import threading
 from http.server import ThreadingHTTPServer
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
 from browser.conftest import QuietHandler, Traffic, is_local, record
 from kb import markup
-from kb import pipeline
-from test_hostile import PAYLOADS, TEXT_PAYLOADS, InjectionRun, mkdocs_build, site_copy
+from test_hostile import PAYLOADS, TEXT_PAYLOADS
 from test_hostile_build import ATTACK_LINES
 
 UNCHECKED = "unchecked-payloads.html"
 
 
 @pytest.fixture(scope="module")
-def payload_site(tmp_path_factory):
-    root = site_copy(tmp_path_factory.mktemp("payloads") / "kb")
-    run = InjectionRun(root)
-    run.disarm(pipeline.check(root).diagnostics)
-    assert pipeline.check(root).ok
-    site = root / "site"
-    result = mkdocs_build(root, site)
-    assert result.returncode == 0, result.stderr[-3000:]
+def payload_site(injection, tmp_path_factory):
+    """The injection run's site (tests/test_hostile.py), with a page of the raw payloads beside it."""
+    _run, _first, second, build, built = injection
+    assert second.ok and build.returncode == 0, build.stderr[-3000:] if build else second.summary()
+    site = tmp_path_factory.mktemp("payloads") / "site"
+    shutil.copytree(built, site)
     raw = [p for p, _must in {**PAYLOADS, **TEXT_PAYLOADS}.values()] + ATTACK_LINES
     blocks = "\n".join(markup.to_html(text) + markup.to_html(markup.prepare(text)) for text in raw)
     (site / UNCHECKED).write_text(f"<!doctype html><html><body><article>{blocks}</article></body></html>",
@@ -66,15 +65,20 @@ def test_no_payload_runs_script_on_load_or_click(browser, payload_site, payload_
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     # A payload's relative link may lead to a page that does not exist: that 404 is no script.
     page.on("console", lambda message: "404" not in message.text and messages.append(message.text))
+    tried: set[tuple[str, str]] = set()
     for name in payload_pages(payload_site):
         url = urljoin(payload_url, name)
         page.goto(url)
-        hrefs = page.eval_on_selector_all("article a", "links => links.map(a => a.getAttribute('href') || '')")
-        for index, href in enumerate(hrefs):
+        links = page.eval_on_selector_all("article a", "links => links.map(a => [a.getAttribute('href') || '', a.outerHTML])")
+        for index, (href, markup_of_link) in enumerate(links):
             target = urljoin(url, href)
             if urlsplit(target).scheme in ("http", "https") and not is_local(target):
                 continue  # leaving for another site is navigation, not script; the route would block it
-            if page.url != url:
+            # The same link (element and destination) in another field does the same on a click.
+            if (markup_of_link, target) in tried:
+                continue
+            tried.add((markup_of_link, target))
+            if urldefrag(page.url).url != url:  # the last click left the page
                 page.goto(url)
             page.locator("article a").nth(index).click(timeout=2_000, force=True)
             page.wait_for_load_state("load")
@@ -87,4 +91,4 @@ def test_no_payload_runs_script_on_load_or_click(browser, payload_site, payload_
     context.close()
     assert dialogs[len(found[0]):] == ["probe"]
     assert found == ([], []) and traffic.external == []
-    assert clicked > 100 and len(payload_pages(payload_site)) > 20, (clicked, len(payload_pages(payload_site)))
+    assert clicked > 40 and len(payload_pages(payload_site)) > 20, (clicked, len(payload_pages(payload_site)))

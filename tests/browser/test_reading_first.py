@@ -155,6 +155,22 @@ def test_actor_page_keeps_what_they_said_apart_from_what_was_said_in_their_name(
     assert debunk_links and headings_with_it == 1, "the same debunk is listed under two headings"
 
 
+def test_the_post_s_words_stand_with_the_post_on_the_actor_and_the_incident_page(page):
+    open_page(page, ACTOR)
+    post = page.locator("#said-in-their-name-attribution-disputed ~ ul > li").filter(
+        has=page.locator("a[href*='medvedev-vk-post']"))
+    assert post.count() == 1
+    assert "artificial state" in post.locator("blockquote").inner_text()
+    assert "disputed" in post.locator("a[href*='glossary/#attribution-']").inner_text()
+    # Once on the page: not repeated elsewhere as his own words.
+    assert page.locator("article blockquote", has_text="Kazakhstan is an artificial state").count() == 1
+    open_page(page, INCIDENT)
+    order = page.evaluate("""() => Array.from(document.querySelectorAll(
+        'article h2, article blockquote, article .admonition.warning')).map(el =>
+        el.tagName === 'H2' ? el.id : el.tagName === 'BLOCKQUOTE' ? 'words' : 'attribution')""")
+    assert order.index("words") < order.index("attribution") < order.index("actors"), order
+
+
 PAGE_TYPES = {"home": HOME, "narrative": NARRATIVE, "actor": ACTOR, "incident": INCIDENT, "debunk": DEBUNK,
               "source": "sources/cacds-2020-amrebaev/", "timeline": TIMELINE, "overview": OVERVIEW_MAP,
               "glossary": "glossary/", "about": "about/", "handout": "handouts/artificial-state/"}

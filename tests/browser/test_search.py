@@ -18,14 +18,14 @@ SEARCHES = [
     ("Yevgeny Fedorov", FYODOROV, 1),
     ("Фёдоров", FYODOROV, 1),                       # Cyrillic, with ё
     ("Федоров", FYODOROV, 1),                       # Cyrillic, ё written as е
-    ("Медведев", ACTOR, 2),                         # after a source whose own title is in Cyrillic and names him
+    ("Медведев", ACTOR, 3),                         # after two sources whose own titles are in Cyrillic and name him
     ("Medvedev", ACTOR, 1),                         # his page before the incidents named after him
     ("Dmitri Medvedev", ACTOR, 1),                  # alias beats pages that merely mention him
     ("continuous chain of Russian cities", "incidents/limonov-2016-ideal-russia/", 3),  # quote fragment
     ("direct territorial claim", "incidents/fyodorov-2020-territorial-claim/", 3),      # quote fragment
     ("statehood", NARRATIVE, 3),                    # a narrative's keyword, after the "no statehood" incident and its report
     ("artificial state", NARRATIVE, 1),             # words inside quotation marks in the title
-    ("biolabs", "narratives/us-biolabs/", 3),
+    ("biolabs", "narratives/us-biolabs/", 4),       # after the 2023 story's debunk, incident and denial
 ]
 
 

@@ -128,6 +128,92 @@ def test_index_filters_narrow_the_list_and_keep_it_in_the_address(page, path, ch
     assert all(f"{name}={value}" in page.url for name, value in choice.items())
 
 
+# -- one sort order everywhere ---------------------------------------------------
+
+# Every dated item in page order: its list (the heading above it), date, and the entry it links to.
+DATED = """() => Array.from(document.querySelectorAll('.md-content [data-date]')).map(el => {
+  let heading = el.closest('ul, ol') || el;
+  while (heading && !/^H[1-3]$/.test(heading.tagName)) heading = heading.previousElementSibling;
+  const link = Array.from(el.querySelectorAll('a[href]')).find(a => !a.href.includes('/glossary/'));
+  return {date: el.dataset.date, list: heading ? heading.id : '',
+          link: link ? new URL(link.getAttribute('href'), location.href).pathname : ''};
+})"""
+
+
+def dated_lists(page) -> dict[str, list[dict]]:
+    """The dated items of each list on the page, in the order the reader sees them."""
+    lists: dict[str, list[dict]] = {}
+    for item in page.evaluate(DATED):
+        lists.setdefault(item["list"], []).append(item)
+    return lists
+
+
+def newest_first(items: list[dict]) -> list[dict]:
+    """What "newest first" should show: the dated items turned round, the undated still last."""
+    return [i for i in items if i["date"]][::-1] + [i for i in items if not i["date"]]
+
+
+@pytest.mark.parametrize("path", ["actors/", "debunks/"])
+def test_a_sort_choice_on_an_index_reloads_from_its_address(page, path):
+    open_page(page, path)
+    oldest = dated_lists(page)
+    assert oldest and max(len(items) for items in oldest.values()) > 1
+    for items in oldest.values():
+        dates = [i["date"] for i in items if i["date"]]
+        assert dates == sorted(dates), "not oldest first by default"
+        assert all(i["date"] for i in items[:len(dates)]), "an undated entry before a dated one"
+    page.select_option('form.kb-filters select[name="sort"]', "newest")
+    assert "sort=newest" in page.url
+    newest = dated_lists(page)
+    assert newest == {name: newest_first(items) for name, items in oldest.items()}
+    # A colleague opens the shared address.
+    fresh = page.context.new_page()
+    fresh.goto(page.url, wait_until="networkidle")
+    assert fresh.locator('form.kb-filters select[name="sort"]').input_value() == "newest"
+    assert dated_lists(fresh) == newest
+    fresh.select_option('form.kb-filters select[name="sort"]', "oldest")
+    assert "sort=" not in fresh.url
+    assert dated_lists(fresh) == oldest
+
+
+def test_entry_pages_list_incidents_in_the_timeline_order(page):
+    orders = {}
+    open_page(page, TIMELINE)
+    for sort in ("oldest", "newest"):
+        choose(page, sort=sort)
+        orders[sort] = [i["link"] for i in page.evaluate(DATED)]
+    assert orders["newest"] == orders["oldest"][::-1]
+    for path in (ACTOR, "actors/vladimir-putin/", NARRATIVE):
+        open_page(page, path)
+        for sort in ("oldest", "newest"):
+            page.select_option('form.kb-filters select[name="sort"]', sort)
+            lists = dated_lists(page)
+            assert max(len(items) for items in lists.values()) > 1, f"{path}: no list to order"
+            for name, items in lists.items():
+                links = [i["link"] for i in items]
+                assert links == [link for link in orders[sort] if link in links], f"{path} {name}: not the timeline's {sort} order"
+
+
+def test_without_javascript_entry_pages_list_oldest_first(page_without_js):
+    open_page(page_without_js, "actors/vladimir-putin/")
+    for items in dated_lists(page_without_js).values():
+        dates = [i["date"] for i in items]
+        assert dates == sorted(dates)
+    assert not page_without_js.locator("form.kb-filters").is_visible()
+
+
+def test_every_platform_choice_shows_its_incidents(page):
+    open_page(page, TIMELINE)
+    values = page.eval_on_selector_all('select[name="platform"] option', "os => os.map(o => o.value).filter(Boolean)")
+    assert values
+    empty = []
+    for value in values:
+        page.select_option('form.kb-filters select[name="platform"]', value)
+        if shown_count(page) == 0:
+            empty.append(value)
+    assert empty == [], "platforms whose choice shows nothing"
+
+
 # -- maps ----------------------------------------------------------------------
 
 MAP_NODES = """() => {

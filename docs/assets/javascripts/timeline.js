@@ -1,9 +1,11 @@
-// Filters and sort order for the timeline and the index pages. The page
-// carries a hidden form (templates/_macros.j2, filter_form) and marks each
-// listed entry `.kb-item` with data attributes (kb/views_index.py). This
-// script shows the form, applies it, and keeps the choice in the address
-// (?narratives=...&sort=newest) so a view can be shared, bookmarked and
-// reloaded. Without JavaScript every entry stays listed, oldest first.
+// Filters and sort order for the timeline, the index pages and the entry
+// pages' dated lists. The page carries a hidden form (templates/_macros.j2,
+// filter_form or sort_form); listed entries that can be filtered are marked
+// `.kb-item`, and every dated item carries data-date (kb/views_index.py,
+// templates/_macros.j2). This script shows the form, applies it, and keeps
+// the choice in the address (?narratives=...&sort=newest) so a view can be
+// shared, bookmarked and reloaded. Without JavaScript every entry stays
+// listed in the order the server wrote: oldest first, as everywhere.
 (function () {
   "use strict";
 
@@ -45,25 +47,62 @@
     return sections;
   }
 
-  function order(sections, newest) {
+  function dated(item) {
+    const marked = item.matches("[data-date]") ? item : item.querySelector("[data-date]");
+    return Boolean(marked && marked.dataset.date);
+  }
+
+  // Every list on the page whose items are dated, with its items in the
+  // order the server wrote them (oldest first), so "oldest" restores it.
+  function datedLists() {
+    const lists = [];
+    document.querySelectorAll(".md-content [data-date]").forEach(function (marked) {
+      const item = marked.closest("li");
+      const list = item && item.parentNode;
+      if (list && !lists.some(function (known) { return known.list === list; })) {
+        lists.push({ list: list, items: Array.from(list.children) });
+      }
+    });
+    return lists;
+  }
+
+  // Newest first reverses the dated items; an item without a date (an actor
+  // with no incident yet) stays at the end either way.
+  function orderLists(lists, newest) {
+    lists.forEach(function (known) {
+      const order = newest
+        ? known.items.filter(dated).reverse().concat(known.items.filter(function (i) { return !dated(i); }))
+        : known.items;
+      order.forEach(function (item) { known.list.appendChild(item); });
+    });
+  }
+
+  // On pages grouped by year (the form says data-kb-years) the years turn too.
+  function orderSections(sections, newest) {
     if (!sections.length) return;
     const parent = sections[0].heading.parentNode;
-    const after = sections[sections.length - 1].nodes.slice(-1)[0] || sections[sections.length - 1].heading;
     const marker = document.createComment("kb-sort");
-    parent.insertBefore(marker, after.nextSibling);
-    const list = newest ? sections.slice().reverse() : sections;
-    list.forEach(function (section) {
+    const last = sections[sections.length - 1];
+    parent.insertBefore(marker, (last.nodes[last.nodes.length - 1] || last.heading).nextSibling);
+    (newest ? sections.slice().reverse() : sections).forEach(function (section) {
       parent.insertBefore(section.heading, marker);
-      const nodes = newest ? section.nodes.slice().reverse() : section.nodes;
-      nodes.forEach(function (node) {
-        if (node._kbOriginal) {
-          const children = node._kbOriginal;
-          (newest ? children.slice().reverse() : children).forEach(function (child) { node.appendChild(child); });
-        }
+      (newest ? section.nodes.slice().reverse() : section.nodes).forEach(function (node) {
         parent.insertBefore(node, marker);
       });
     });
     marker.remove();
+  }
+
+  // A heading is hidden only when it heads filtered items and none is left.
+  function hideEmptySections(sections) {
+    sections.forEach(function (section) {
+      const own = [];
+      section.nodes.forEach(function (node) {
+        if (node.classList.contains("kb-item")) own.push(node);
+        node.querySelectorAll(".kb-item").forEach(function (item) { own.push(item); });
+      });
+      if (own.length) section.heading.hidden = !own.some(function (item) { return !item.hidden; });
+    });
   }
 
   function setUp(form) {
@@ -74,12 +113,8 @@
     const count = form.querySelector(".kb-filters__count");
     const total = items.length;
     const sections = sectionsAfter(form);
-    // Lists first record their original order, so "oldest" restores it.
-    sections.forEach(function (section) {
-      section.nodes.forEach(function (node) {
-        if (node.tagName === "UL" || node.tagName === "OL") node._kbOriginal = Array.from(node.children);
-      });
-    });
+    const years = form.dataset.kbYears !== undefined ? sections : [];
+    const lists = datedLists();
     const note = document.getElementById("kb-timeline-filters");
     if (note) note.hidden = true;
     form.hidden = false;
@@ -106,16 +141,14 @@
         item.hidden = !ok;
         if (ok) shown += 1;
       });
-      sections.forEach(function (section) {
-        const visible = section.nodes.some(function (node) {
-          return node.classList.contains("kb-item") ? !node.hidden
-            : Array.from(node.querySelectorAll(".kb-item")).some(function (item) { return !item.hidden; });
-        });
-        section.heading.hidden = !visible;
-      });
-      order(sections, chosen.sort === "newest");
-      const template = form.dataset.countText || "{shown} of {total} shown";
-      count.textContent = template.replace("{shown}", shown).replace("{total}", total);
+      hideEmptySections(sections);
+      const newest = chosen.sort === "newest";
+      orderSections(years, newest);
+      orderLists(lists, newest);
+      if (count) {
+        const template = form.dataset.countText || "{shown} of {total} shown";
+        count.textContent = template.replace("{shown}", shown).replace("{total}", total);
+      }
       const query = new URLSearchParams();
       selects.forEach(function (select) {
         const isDefault = select.value === "" || (select.name === "sort" && select.selectedIndex === 0);
@@ -127,11 +160,14 @@
 
     form.addEventListener("change", apply);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
-    form.querySelector(".kb-filters__reset").addEventListener("click", function (event) {
-      event.preventDefault();
-      selects.forEach(function (select) { select.selectedIndex = 0; });
-      apply();
-    });
+    const reset = form.querySelector(".kb-filters__reset");
+    if (reset) {
+      reset.addEventListener("click", function (event) {
+        event.preventDefault();
+        selects.forEach(function (select) { select.selectedIndex = 0; });
+        apply();
+      });
+    }
     apply();
   }
 
