@@ -218,9 +218,12 @@ def test_index_text_is_shown_as_text_never_as_markup(page):
 TOKAYEV = "actors/kassym-jomart-tokayev/"
 LANGUAGE_SEARCHES = {
     "ru/": [("искусственного государства", NARRATIVE, 1),  # genitive of the narrative's title words
-            ("Медведеву", ACTOR, 5),                       # dative of the name, found by its stem
+            # The dative, on the first screen of results: the stemmer makes "медвед"
+            # of the nominative in his page's title and "медведев" of the other
+            # cases, so his page matches through the forms in its text.
+            ("Медведеву", ACTOR, 10),
             ("Tokayev", TOKAYEV, 5)],                      # Latin spelling, after sources titled with it
-    "kk/": [("Тоқаев", TOKAYEV, 3),                        # Kazakh spelling
+    "kk/": [("Тоқаев", TOKAYEV, 1),                        # Kazakh spelling, before "Тоқаевтың" (mkdocs.kk.yml)
             ("Tokayev", TOKAYEV, 5)],
 }
 

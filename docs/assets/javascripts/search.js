@@ -24,6 +24,10 @@
       return values && name in values ? values[name] : "";
     });
   }
+  // Long pages (a head of state in hundreds of incidents) are penalised less
+  // than by default, so they are not buried under short pages that mention
+  // them; a language's configuration may add to this (extra.search_ranking).
+  var RANKING = Object.assign({pageLength: 0.2}, JSON.parse(box.getAttribute("data-kb-ranking") || "{}"));
   // The other languages' sites, whose indexes "all languages" adds.
   var otherLanguages = (box.getAttribute("data-kb-languages") || "").split(" ").filter(Boolean);
   var otherRoots = (box.getAttribute("data-kb-roots") || "").split(" ").filter(Boolean);
@@ -45,9 +49,7 @@
 
   function startEngine(moduleUrl) {
     return import(moduleUrl).then(function (pagefind) {
-      // Long pages (a head of state in hundreds of incidents) are penalised less
-      // than by default, so they are not buried under short pages that mention them.
-      return pagefind.options({baseUrl: root.pathname, excerptLength: 24, ranking: {pageLength: 0.2}})
+      return pagefind.options({baseUrl: root.pathname, excerptLength: 24, ranking: RANKING})
         .then(function () { return pagefind; });
     });
   }
