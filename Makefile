@@ -59,10 +59,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 messages: $(STAMP)
-	$(BIN)/pybabel -q extract --no-location --sort-output --project="Kazakhstan Disinformation Knowledge Base" --copyright-holder="the contributors" -k N_ -F locales/babel.cfg --ignore-dirs='.* site* bench tests build docs entries schema' -o locales/messages.pot .
+	PYTHONPATH=. $(BIN)/pybabel -q extract --no-location --sort-output --project="Kazakhstan Disinformation Knowledge Base" --copyright-holder="the contributors" -k N_ -k N_plural:1,2 -k plural_forms:1,2 -F locales/babel.cfg --ignore-dirs='.* site* bench tests build docs entries' -o locales/messages.pot .
 	for lang in ru kk; do \
 	  if [ -f locales/$$lang/LC_MESSAGES/messages.po ]; then \
-	    $(BIN)/pybabel -q update --no-fuzzy-matching -i locales/messages.pot -d locales -l $$lang; \
+	    $(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i locales/messages.pot -d locales -l $$lang; \
 	  else $(BIN)/pybabel -q init -i locales/messages.pot -d locales -l $$lang; fi; \
 	done
 

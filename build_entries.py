@@ -185,6 +185,7 @@ class SiteBuild:
         if code not in LANGUAGES:
             raise PluginError(f"theme.language is '{code}'; this site is built in {', '.join(LANGUAGES)}")
         self.language = Language.load(code)
+        _translate_theme_words(config, self.language.gettext)
         if code != SOURCE_LANGUAGE and config.site_url and not config.site_url.rstrip("/").endswith(f"/{code}"):
             config.site_url = f"{config.site_url.rstrip('/')}/{code}/"
         return config
@@ -245,10 +246,11 @@ class SiteBuild:
         return files
 
     def on_env(self, env, config, files):
-        """The theme's templates (overrides/) mark interface strings with _() too,
-        and the sitemap (overrides/sitemap.xml) lists each page's other languages."""
+        """The theme's templates (overrides/) mark interface strings with _() too
+        (and a script's messages about a number with plural_forms), and the sitemap (overrides/sitemap.xml) lists each page's other languages."""
         env.add_extension("jinja2.ext.i18n")
         env.install_gettext_translations(self.language.strings, newstyle=True)
+        env.globals["plural_forms"] = self.language.plural_forms
         env.globals["kb_alternates_of"] = lambda page: self.alternates(page.url, config)
         return env
 
@@ -309,6 +311,18 @@ def _translated_pages(files, config, language: str):
         translated = folder / file.src_uri
         if file.generated_by is None and translated.is_file():
             yield file, translated.read_text(encoding="utf-8")
+
+
+def _translate_theme_words(config, gettext) -> None:
+    """The words mkdocs.yml gives in English for the theme (the colour scheme
+    toggles) and for Python-Markdown (a heading's permalink), in the build's
+    language (kb/labels.py marks them for the catalogue)."""
+    from kb.labels import PERMALINK_TITLE
+
+    for option in config.theme.get("palette") or []:
+        if isinstance(option, dict) and option.get("toggle"):
+            option["toggle"]["name"] = gettext(option["toggle"]["name"])
+    config.mdx_configs.setdefault("toc", {})["permalink_title"] = gettext(PERMALINK_TITLE)
 
 
 def _site_entries_root(config) -> Path:

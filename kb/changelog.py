@@ -13,17 +13,20 @@ from pathlib import Path
 import yaml
 from markupsafe import Markup
 
-from .dates import MONTHS, parse_date
+from .dates import PartialDate, parse_date
 from .entries import Entry, translation_language
 from .export import Version
 from .graph import Graph
 from .history import Change
+from .i18n import SOURCE_LANGUAGE, Language
+from .labels import N_, Labels
 from .render import make_environment
 from .views import link_to
 
 FORMAT_CHANGES = Path(__file__).resolve().parent.parent / "schema" / "format-changes.yaml"
 # git's status letters, in the order the page lists them.
-SECTIONS = (("A", "Added"), ("M", "Changed"), ("D", "Removed"), ("corrected", "Corrected"))
+SECTIONS = (("A", N_("Added")), ("M", N_("Changed")), ("D", N_("Removed")), ("corrected", N_("Corrected")))
+CORRECTED_ON = N_("corrected {date}")
 
 
 def load_format_changes(path: Path = FORMAT_CHANGES) -> list[dict]:
@@ -46,44 +49,52 @@ def monthly_changes(graph: Graph, changes: list[Change]) -> dict[str, dict[str, 
         for correction in entry.get("corrections") or []:
             day = parse_date(correction["date"])
             month = f"{day.year:04d}-{day.month or 1:02d}"
-            months.setdefault(month, {}).setdefault("corrected", {})[entry.path] = f" — corrected {day.iso()}"
+            months.setdefault(month, {}).setdefault("corrected", {})[entry.path] = day.iso()
     for sections in months.values():
         for path in sections.get("A", {}):
             sections.get("M", {}).pop(path, None)
     return months
 
 
-def _item(path: str, note: str, by_path: dict[str, Entry]) -> dict:
+def _item(path: str, corrected: str, by_path: dict[str, Entry], labels: Labels) -> dict:
+    """An entry as a section lists it; corrected is the day of its correction, if that is the section."""
     entry = by_path.get(path)
     folder, _, name = path.removeprefix("entries/").rpartition("/")
-    if entry is None:  # removed since, or renamed: no page to link to
-        return {"kind": folder, "link": name.removesuffix(".yaml"), "note": note}
-    return {"kind": entry.kind.name, "link": link_to(entry, "../").markdown, "note": Markup(note)}
+    note = f" — {labels.gettext(CORRECTED_ON).format(date=corrected)}" if corrected else ""
+    if entry is None:  # removed since, or renamed: no page to link to; its folder is its kind's plural
+        return {"kind": labels.KIND_LABELS.get(folder.removesuffix("s"), folder),
+                "link": name.removesuffix(".yaml"), "note": note}
+    return {"kind": labels.KIND_LABELS[entry.kind.name], "link": link_to(entry, "../").markdown, "note": Markup(note)}
 
 
-def changelog_view(graph: Graph, changes: list[Change], formats: list[dict]) -> list[dict]:
-    """The months, newest first, each with its sections and format changes."""
+def changelog_view(graph: Graph, changes: list[Change], formats: list[dict], language: Language | None = None) -> list[dict]:
+    """The months, newest first, each with its sections and format changes, in the language."""
+    language = language or Language.load(SOURCE_LANGUAGE)
+    labels = Labels(language.gettext, language.ngettext)
     by_path = {entry.path: entry for entry in graph.entries.values()}
     months = monthly_changes(graph, changes)
     for item in formats:
         months.setdefault(item["date"][:7], {})
     view = []
     for month in sorted(months, reverse=True):
-        sections = [{"label": label, "items": [_item(path, note, by_path)
-                                                for path, note in sorted(months[month][key].items())]}
+        sections = [{"label": language.gettext(label), "items": [_item(path, note, by_path, labels)
+                                                                  for path, note in sorted(months[month][key].items())]}
                     for key, label in SECTIONS if months[month].get(key)]
         year, number = month.split("-")
-        view.append({"label": f"{MONTHS[int(number)]} {year}", "sections": sections,
+        month_name = language.date(PartialDate(int(year), int(number)))  # "декабрь 2026 г." heads a section
+        view.append({"label": month_name[:1].upper() + month_name[1:], "sections": sections,
                      "formats": [f for f in formats if f["date"].startswith(month)]})
     return view
 
 
 def changelog_page(graph: Graph, changes: list[Change], version: Version,
-                   formats: list[dict] | None = None, translations=None) -> str:
-    """The changelog page, its words in the language of translations (gettext; English without)."""
+                   formats: list[dict] | None = None, language: Language | None = None) -> str:
+    """The changelog page in the language (English without); the format
+    changes are the maintainers' notes, in English."""
     formats = load_format_changes() if formats is None else formats
-    _ = (translations.gettext if translations else str)
-    return make_environment(translations=translations).get_template("data-changelog.md.j2").render(
-        title=_("Data: changelog"), version=version, months=changelog_view(graph, changes, formats),
+    language = language or Language.load(SOURCE_LANGUAGE)
+    _ = language.gettext
+    return make_environment(translations=language.strings).get_template("data-changelog.md.j2").render(
+        title=_("Data: changelog"), version=version, months=changelog_view(graph, changes, formats, language),
         description=_("What changed in the knowledge base's data each month: entries added, changed, removed and "
                       "corrected, and format changes."))

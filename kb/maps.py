@@ -126,7 +126,7 @@ def svg(center: Node, groups: dict[str, list[Node]], title: str, root: str, labe
         hidden = len(members) - MAX_PER_GROUP
         if hidden > 0:
             more = ET.SubElement(root_element, "text", {"x": str(INDENT), "y": str(y + FONT), "class": "kb-map-more"})
-            more.text = labels.MAP_MORE.format(count=hidden)
+            more.text = labels.map_more(hidden)
             y += LINE + GAP
     ET.SubElement(branches, "line", {"x1": str(TRUNK), "y1": str(trunk_top), "x2": str(TRUNK), "y2": str(trunk_bottom),
                                      "class": "kb-map-edge"})

@@ -14,11 +14,13 @@ import jinja2
 from markupsafe import Markup
 
 from . import maps
-from .dates import MONTHS, parse_date
+from .dates import PartialDate, parse_date
 from .entries import Entry
 from .graph import PUSHING_ROLES, Graph, chronological
+from .i18n import SOURCE_LANGUAGE, Language
+from .labels import NO_DATE
 from .site import Site
-from .text import escape_inline
+from .text import escape_inline, full_stop
 
 
 def map_block(graph: Graph, entry: Entry, labels=None) -> Markup | None:
@@ -35,26 +37,35 @@ def _html_block(svg: str) -> Markup:
 
 @dataclass(frozen=True)
 class Citation:
-    """What a citation of a page needs; the template writes it in each style."""
+    """What a citation of a page needs; the template writes it in each style,
+    its dates in the page's language."""
 
     title: str
     site_name: str
     permalink: str
     changed: dt.date | None
+    language: Language
 
-    # Month names from dates.MONTHS, as strftime('%B') gives them, without
-    # a strftime call for each of three styles on every page.
     @property
     def day_month_year(self) -> str:
-        return f"{self.changed.day} {MONTHS[self.changed.month]} {self.changed.year}" if self.changed else ""
+        return self.language.date(PartialDate(self.changed.year, self.changed.month, self.changed.day)) \
+            if self.changed else ""
 
     @property
-    def month_day_year(self) -> str:
-        return f"{MONTHS[self.changed.month]} {self.changed.day}, {self.changed.year}" if self.changed else ""
+    def chicago_date(self) -> str:
+        """Chicago's "November 21, 2026." in English; the language's own date in the
+        others; with the full stop that ends the sentence, once ("2026 г.")."""
+        if not self.changed:
+            return ""
+        if self.language.code == SOURCE_LANGUAGE:
+            return f"{self.language.month_day(self.changed)}, {self.changed.year}."
+        return full_stop(self.day_month_year)
 
     @property
     def apa_date(self) -> str:
-        return f"{self.changed.year}, {MONTHS[self.changed.month]} {self.changed.day}" if self.changed else "n.d."
+        if not self.changed:
+            return self.language.gettext(NO_DATE)
+        return f"{self.changed.year}, {self.language.month_day(self.changed)}"
 
 
 def report_error(entry: Entry, site: Site) -> str | None:
@@ -80,10 +91,10 @@ def contact_link(site: Site) -> Markup | None:
     return Markup(f"[{escape_inline(contact.removeprefix('mailto:'))}](<{quote(target, safe=':/@?=&.+-_~')}>)")
 
 
-def citation(entry: Entry, site: Site, history: dict) -> Citation:
+def citation(entry: Entry, site: Site, history: dict, language: Language | None = None) -> Citation:
     changed = history.get(entry.path, (None, None))[1]
     return Citation(title=entry.title, site_name=site.name, permalink=site.permalink(entry),
-                    changed=changed.date() if changed else None)
+                    changed=changed.date() if changed else None, language=language or Language.load(SOURCE_LANGUAGE))
 
 
 VERDICT_RATINGS = {  # schema.org Rating: 1 (false) .. 5 (true); our verdicts are all below true

@@ -235,16 +235,17 @@ def publish(result: CheckResult, site: Site, language: Language | None = None) -
         pages[HOME_PART] = Renderer(graph, schema, site=site, history=record.dates, language=language).home_page()
         pages["data/columns.md"] = datapackage.columns_page(schema, language.strings)
         pages["feed.xml"] = feed.atom(graph, schema, record.dates, site)
+        # The changelog names the entries in the page's language; the entries'
+        # dates, and so the data's version, are the same in every language.
+        version = data_version(record.dates, graph, record.commit)
+        pages["data/changelog.md"] = changelog.changelog_page(graph, record.changes, version, language=language)
         return pages
 
     def open_data() -> dict[str, str]:
         # The open data are English, with every translation beside it.
         english = graph_of(result)
-        version = data_version(record.dates, english, record.commit)
         data = opendata.data_files(english, schema, record.dates, site, record.commit)
         del data["feed.xml"]  # each language's site has a feed of its own, made with its pages
-        data["data/changelog.md"] = changelog.changelog_page(english, record.changes, version,
-                                                             translations=language.strings)
         return data
 
     pages, data = cores.both(pages, open_data)

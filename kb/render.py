@@ -97,12 +97,13 @@ class Renderer:
         return template.render(entry=entry, view=view, root=root, cite=cites,
                                kind_label=KIND_LABELS[entry.kind.name], title=entry.title,
                                kind_term=self.views.labels.term("kind", entry.kind.name, root),
-                               description=description_of(entry, self.views.labels), tags=entry.get("tags") or [],
+                               description=description_of(entry, self.views.labels),
+                               tags=[self.language.tag(tag) for tag in entry.get("tags") or []],
                                corrections=self.views.corrections(entry, cites),
                                map=pagemeta.map_block(self.graph, entry, self.views.labels),
                                report=Markup(pagemeta.report_error(entry, self.site) or ""),
                                contact=pagemeta.contact_link(self.site), entry_path=f"entries/{entry.kind.folder}/{entry.id}.yaml",
-                               citation=pagemeta.citation(entry, self.site, self.history),
+                               citation=pagemeta.citation(entry, self.site, self.history, self.language),
                                jsonld=pagemeta.claim_review(entry, self.graph, self.site, self.history)
                                if entry.kind.name == "debunk" else None,
                                translation=self.notices.get(entry.path))
@@ -132,7 +133,8 @@ class Renderer:
 
     def corrections_page(self) -> str:
         cites = self.views.citations("")
+        _ = self.language.gettext
         return self.env.get_template("corrections.md.j2").render(
-            items=self.views.all_corrections(cites), cite=cites, corrections=[], title="Corrections", tags=[],
+            items=self.views.all_corrections(cites), cite=cites, corrections=[], title=_("Corrections"), tags=[],
             report_form=Markup(pagemeta.report_form(self.site) or ""), contact=pagemeta.contact_link(self.site),
-            search_exclude=True, description="What was corrected in published entries, and when, newest first.")
+            search_exclude=True, description=_("What was corrected in published entries, and when, newest first."))

@@ -111,3 +111,27 @@ def load_schema(path: Path = SCHEMA_PATH) -> Schema:
         )
     precision = tuple((str(k), str(v)) for k, v in (raw.get("date_precision") or {}).items())
     return Schema(kinds=kinds, date_precision=precision, max_references=limits.get("max_references"))
+
+
+def glossary_messages(fileobj, keywords, comment_tags, options):
+    """A Babel extractor (locales/babel.cfg) of the definitions the glossary
+    prints: each kind's `doc`, every `value_docs` and `date_precision`. They
+    stay written once, here in the schema, and are translated in the message
+    catalogues like the labels they define."""
+    raw = yaml.safe_load(fileobj.read().decode("utf-8"))
+    for name, spec in raw["kinds"].items():
+        yield 0, "_", spec["doc"], [f"glossary: the kind of entry '{name}'"]
+        for path, value, doc in _value_docs(spec["fields"], name):
+            yield 0, "_", doc, [f"glossary: {path} '{value}'"]
+    for precision, doc in (raw.get("date_precision") or {}).items():
+        yield 0, "_", doc, [f"glossary: a date's precision '{precision}'"]
+
+
+def _value_docs(fields: dict, prefix: str):
+    """(field path, value, what it means) of every enum among the fields, at any depth."""
+    for name, spec in fields.items():
+        path = f"{prefix}.{name}"
+        for field in (spec, spec.get("items") or {}):
+            for value, doc in (field.get("value_docs") or {}).items():
+                yield path, str(value).lower() if isinstance(value, bool) else str(value), doc
+            yield from _value_docs(field.get("fields") or {}, path)

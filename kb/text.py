@@ -86,6 +86,11 @@ def find_citations(text: str):
         yield match.start(), match.group(1), (match.group(2) or "").strip() or None
 
 
+def full_stop(text: str) -> str:
+    """Text that ends a sentence, with one full stop: "2022 г." takes no second one."""
+    return text if text.endswith(".") else f"{text}."
+
+
 def escape_inline(value: str) -> str:
     """Makes plain text safe to place inside Markdown: no markup, no HTML."""
     flat = " ".join(str(value).split())

@@ -17,7 +17,7 @@ from .i18n import SOURCE_LANGUAGE, Language
 from .labels import Labels
 from .schema import Schema
 from .markup import admonition, prepare, to_html
-from .text import CITATION, escape_inline, link_target, plain
+from .text import CITATION, escape_inline, full_stop, link_target, plain
 from .validate import host_of
 from .views_index import IndexViews
 
@@ -111,7 +111,7 @@ class Citations:
             link, publisher, date, url, host = self.source_details(source_id)
             places = [{"label": f"{number}{letter}", "locator": locator}
                       for letter, locator in places_of.get(source_id, [])]
-            listed.append({"number": number, "link": link, "publisher": publisher, "date": date,
+            listed.append({"number": number, "link": link, "publisher": publisher, "date": date, "date_end": full_stop(date),
                            "url": url, "host": host, "places": places})
         return listed
 
@@ -159,7 +159,7 @@ class Views(IndexViews):
         self.graph = graph
         self.schema = schema
         self.language = language or Language.load(SOURCE_LANGUAGE)
-        self.labels = Labels(self.language.gettext)
+        self.labels = Labels(self.language.gettext, self.language.ngettext)
 
     def entry(self, entry: Entry, cites: Citations, root: str) -> dict:
         return ENTRY_VIEWS[entry.kind.name](self, entry, cites, root)
@@ -171,7 +171,7 @@ class Views(IndexViews):
         """The entry's corrections, oldest first."""
         dated = sorted(entry.get("corrections") or [], key=lambda c: self._date(c["date"]))
         return [{"date": self.language.date(self._date(c["date"])),
-                 "text": cites.text(c["text"], lead=f"<strong>{escape(self.language.date(self._date(c['date'])))}.</strong> ")}
+                 "text": cites.text(c["text"], lead=f"<strong>{escape(full_stop(self.language.date(self._date(c['date']))))}</strong> ")}
                 for c in dated]
 
     def all_corrections(self, cites: Citations) -> list[dict]:
@@ -336,7 +336,8 @@ class Views(IndexViews):
             "publisher": entry["publisher"], "author": entry.get("author"),
             "published": self._date_text(entry, "published"), "published_note": entry.get("published_note"),
             "url": link_target(entry.get("url")), "archived_url": link_target(entry.get("archived_url")),
-            "language": entry["language"], "type": entry["source_type"].replace("-", " "),
+            "language": self.language.language_name(entry["language"]),
+            "type": self.labels.SOURCE_TYPE_LABELS[entry["source_type"]],
             "description": cites.text(entry.get("description")),
             "notes": Markup(admonition("note", self.language.gettext("Known problems of the copy"),
                                        cites.text(entry["notes"])))
@@ -380,8 +381,9 @@ class Views(IndexViews):
         value = entry.get(name)
         if value is None:
             return ""
-        text = self.language.date(self._date(value))
-        if not entry.get(f"{name}_approximate"):
+        approximate = bool(entry.get(f"{name}_approximate"))
+        text = self.language.date(self._date(value), after_about=approximate)
+        if not approximate:
             return text
         if root is None:
             return f"{self.labels.ABOUT} {text}"

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from .entries import Entry
 from .graph import PUSHING_ROLES, chronological, in_their_name, incident_date
 from .labels import anchor, heading_anchor
-from .text import attribute_value, link_target
+from .text import attribute_value, full_stop, link_target
 
 # How many narratives and incidents the home page lists in its first screen.
 HOME_NARRATIVES = 5
@@ -170,7 +170,7 @@ class IndexViews:
     def _source_index_view(self) -> dict:
         sources = sorted(self.graph.all("source"), key=lambda s: ((s.get("author") or s["publisher"]).lower(), s.id))
         return {"sources": [{"link": self._link(s, "../"), "author": s.get("author"), "publisher": s["publisher"],
-                             "date": self._date_text(s, "published"), "url": link_target(s.get("url")),
+                             "date_end": full_stop(self._date_text(s, "published")), "url": link_target(s.get("url")),
                              "count": len(self.graph.citing_entries.get(s.id, []))} for s in sources],
                 "total": len(sources)}
 
@@ -195,7 +195,8 @@ class IndexViews:
                                                               n.title.lower()))
         latest = list(reversed(g.incidents_in_time))[:HOME_INCIDENTS]
         return {
-            "counts": [{"count": len(g.all(kind)), "label": self.labels.KIND_PLURALS[kind], "url": Markup(f"{folder}/index.md")}
+            "counts": [{"count": len(g.all(kind)), "label": self.labels.kind_count(kind, len(g.all(kind))),
+                        "url": Markup(f"{folder}/index.md")}
                        for kind, folder in (("narrative", "narratives"), ("actor", "actors"),
                                             ("incident", "incidents"), ("debunk", "debunks"), ("source", "sources"))],
             "narratives": [{"link": self._link(n, ""), "count": len(g.incidents_of_narrative.get(n.id, []))}
@@ -204,7 +205,7 @@ class IndexViews:
         }
 
     def glossary(self) -> list[dict]:
-        """Every label the schema allows, with its definition from the schema."""
+        """Every label the schema allows, with its definition from the schema, in the page's language."""
         kinds = self.schema.kinds
         incident = kinds["incident"]
         meanings = {
@@ -218,7 +219,7 @@ class IndexViews:
                   "attribution": self.labels.ATTRIBUTION_LABELS, "date": self.labels.PRECISION_LABELS}
         return [{"heading": self.labels.TERM_GROUPS[group][0], "anchor": heading_anchor(group),
                  "terms": [{"anchor": anchor(group, value), "label": labels[group][value], "value": value,
-                            "doc": doc} for value, doc in meanings[group]]}
+                            "doc": self.language.gettext(doc)} for value, doc in meanings[group]]}
                 for group in self.labels.TERM_GROUPS]
 
     def handout(self, narrative: Entry, cites) -> dict:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -117,17 +118,21 @@ def test_new_starts_a_translation_that_passes_check_and_refuses_a_second(kb_copy
 
 
 class InterfaceText(HTMLParser):
-    """The words of a page's interface: headings, navigation, buttons, labels, table headers."""
+    """The words of a page's interface: headings, navigation, buttons, labels, table
+    headers, the footer's line, and the titles and labels of controls and links."""
 
-    TAGS = {"h2", "h3", "button", "label", "th", "summary"}
+    TAGS = {"h1", "h2", "h3", "button", "label", "th", "summary"}
+    ATTRIBUTES = ("title", "aria-label", "placeholder")
 
     def __init__(self):
         super().__init__()
         self.texts, self.open = [], []
 
     def handle_starttag(self, tag, attrs):
-        classes = dict(attrs).get("class") or ""
-        if tag in self.TAGS or (tag == "a" and "md-tabs__link" in classes):
+        values = dict(attrs)
+        classes = values.get("class") or ""
+        self.texts.extend(" ".join(values[name].split()) for name in self.ATTRIBUTES if values.get(name))
+        if tag in self.TAGS or (tag == "a" and "md-tabs__link" in classes) or "md-copyright" == classes:
             self.open.append([tag, ""])
 
     def handle_endtag(self, tag):
@@ -165,9 +170,101 @@ def test_no_english_interface_string_is_left_on_a_russian_or_kazakh_page(fixture
     assert sorted(left) == []
 
 
+ENGLISH_MONTHS = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+                            r"December)\b")
+
+
 def test_dates_are_written_in_each_languages_grammar(fixture_site):
     # Babel's forms; the page writes CLDR's narrow no-break space as a plain space.
     expected = {"en": "1 May 2020", "ru": "1 мая 2020 г.", "kk": "2020 ж. 1 мамыр"}
     for language, date in expected.items():
         html = page_in(fixture_site, language, "incidents/first-event").read_text(encoding="utf-8")
         assert date in html, language
+    # An approximate month after "ок." (около) is in the genitive; a sentence ends with one full stop.
+    ru = article_text(page_in(fixture_site, "ru", "incidents").read_text(encoding="utf-8"))
+    assert "ок. сентября 2021 г. – октябрь 2021 г." in ru
+    assert "г.." not in article_text(page_in(fixture_site, "ru", "sources").read_text(encoding="utf-8"))
+
+
+def test_the_citation_block_dates_the_page_in_its_language(fixture_site):
+    for language in ("ru", "kk"):
+        text = article_text(page_in(fixture_site, language, "actors/actor-one").read_text(encoding="utf-8"))
+        cite = text[text.index(Language.load(language).gettext("Cite this page")):]
+        assert not ENGLISH_MONTHS.search(cite), f"{language}: {cite}"
+        assert "г.." not in cite and "ж.." not in cite
+
+
+def article_text(html: str) -> str:
+    """The words of a page's article, without markup, on one line."""
+    article = html[html.index("<article"):html.index("</article>")]
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", article)).split())
+
+
+def test_counts_take_the_form_their_number_asks_for_in_each_language(fixture_site):
+    # The fixture's narratives are in 2 and 1 incidents; Russian says "2 эпизода", "1 эпизод".
+    expected = {"en": ("(2 incidents)", "(1 incident)", "1 debunk,"), "ru": ("(2 эпизода)", "(1 эпизод)", "1 опровержение,"),
+                "kk": ("(2 оқиға)", "(1 оқиға)", "1 теріске шығару,")}
+    for language, phrases in expected.items():
+        narratives = article_text(page_in(fixture_site, language, "narratives").read_text(encoding="utf-8"))
+        debunks = article_text(page_in(fixture_site, language, "debunks").read_text(encoding="utf-8"))
+        for phrase in phrases:
+            assert phrase in narratives + debunks, (language, phrase)
+    assert "эпизодов" not in article_text(page_in(fixture_site, "ru", "narratives").read_text(encoding="utf-8"))
+
+
+def test_russian_counts_of_five_say_the_genitive_plural(kb_copy):
+    # Three more incidents of both narratives: 5 in the broad one, 4 in its variant.
+    first = (kb_copy / "entries/incidents/first-event.yaml").read_text(encoding="utf-8")
+    for number in (3, 4, 5):
+        (kb_copy / f"entries/incidents/event-{number}.yaml").write_text(
+            first.replace("id: first-event", f"id: event-{number}").replace("2020-05-01", f"2020-05-0{number}"),
+            encoding="utf-8")
+    from kb import pipeline
+
+    result = pipeline.check(kb_copy)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    pages = pipeline.generate(result, history={}, language=Language.load("ru"))[1]
+    assert "(5 эпизодов)" in pages["narratives/index.md"] and "(4 эпизода)" in pages["narratives/index.md"]
+    assert "Зафиксирован:** 5 эпизодов," in pages["narratives/broad.md"]
+    assert "— 5 эпизодов (2020" in pages["actors/index.md"] and "— 1 эпизод (" in pages["actors/index.md"]
+    assert "5 эпизодов в хронологическом порядке." in pages["timeline.md"]
+
+
+def glossary_definitions() -> list[str]:
+    """What the glossary defines, as the schema writes it in English."""
+    from kb.schema import load_schema
+
+    schema = load_schema()
+    incident = schema.kinds["incident"]
+    pairs = ([(name, kind.doc) for name, kind in schema.kinds.items()]
+             + list(schema.kinds["debunk"].field("verdict").value_docs)
+             + list(incident.field("actors").items.subfield("role").value_docs)
+             + list(incident.field("attribution").subfield("status").value_docs) + list(schema.date_precision))
+    return [doc for _value, doc in pairs]
+
+
+def test_the_glossary_defines_each_term_in_the_pages_language(fixture_site):
+    definitions = glossary_definitions()
+    english = article_text(page_in(fixture_site, "en", "glossary").read_text(encoding="utf-8"))
+    assert all(doc in english for doc in definitions)
+    for language in ("ru", "kk"):
+        page = article_text(page_in(fixture_site, language, "glossary").read_text(encoding="utf-8"))
+        left = [doc for doc in definitions if doc in page]
+        assert left == [], f"{language}: English definitions on the glossary page: {left}"
+        strings = Language.load(language)
+        assert all(strings.gettext(doc) in page for doc in definitions), language
+
+
+def test_every_tag_has_a_name_in_each_language_and_pages_show_it(fixture_site):
+    import yaml
+
+    used = {tag for path in (ROOT / "entries").glob("*/*.yaml") if path.name.count(".") == 1
+            for tag in yaml.safe_load(path.read_text(encoding="utf-8")).get("tags") or []}
+    for language in ("ru", "kk"):
+        names = Language.load(language).tags
+        assert sorted(used - set(names)) == [], f"tags without a name in locales/{language}/glossary.yaml"
+    # The fixture's broad narrative is tagged "history".
+    expected = {"en": "history", "ru": "история", "kk": "тарих"}
+    for language, name in expected.items():
+        html = page_in(fixture_site, language, "narratives/broad").read_text(encoding="utf-8")
+        assert re.search(rf'class="md-tag[^"]*"[^>]*>\s*{name}\s*<', html), language

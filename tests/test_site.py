@@ -86,7 +86,7 @@ def test_citations_link_to_source_page_and_original(fixture_site):
 
 def test_source_facts_are_labelled_and_no_table_has_an_empty_header(fixture_site, real_site):
     text = " ".join(text_of(fixture_site, "sources/report-a").split())
-    for fact in ["Publisher: Example Institute", "Author: Jane Analyst", "Published: 4 March 2021", "Language: en"]:
+    for fact in ["Publisher: Example Institute", "Author: Jane Analyst", "Published: 4 March 2021", "Language: English"]:
         assert fact in text
     for site in (fixture_site, real_site):
         for page in site.rglob("index.html"):

@@ -36,18 +36,25 @@ def search(page, query: str, start: str = HOME) -> list[dict]:
     page.keyboard.press("/")  # the shortcut; also proves search is reachable by keyboard
     search_box = page.locator(".kb-search__input")
     assert search_box.evaluate("el => el === document.activeElement"), "'/' did not focus the search box"
+    return search_again(page, query)
+
+
+def search_again(page, query: str) -> list[dict]:
+    """Replaces the query in the search box of the page already open; returns the result list."""
     # One query, not one per keystroke: a slow answer to "Dmitri Medv" must not be
     # mistaken for the answer to "Dmitri Medvedev".
-    search_box.fill(query)
+    page.locator(".kb-search__input").fill(query)
     wait_for_answer(page, query)
     return results(page)
 
 
 def wait_for_answer(page, query: str) -> None:
-    """The status line names the query once its results are shown."""
+    """The status line names the query once its results are shown, between
+    the page language's quotation marks (“English”, «Russian and Kazakh»)."""
     page.wait_for_function(
-        "q => document.querySelector('.kb-search__input').value === q && "
-        "document.querySelector('.kb-search__status').textContent.includes('\u201c' + q + '\u201d')",
+        "q => { const status = document.querySelector('.kb-search__status').textContent;"
+        " return document.querySelector('.kb-search__input').value === q && "
+        "(status.includes('\u201c' + q + '\u201d') || status.includes('\u00ab' + q + '\u00bb')); }",
         arg=query)
 
 

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from .reading import ACTOR, DEBUNK, HOME, NARRATIVE, open_page, results, search, site_path, wait_for_answer
+from .reading import (ACTOR, DEBUNK, HOME, NARRATIVE, open_page, results, search, search_again, site_path,
+                      wait_for_answer)
 
 FYODOROV = "actors/evgeny-fyodorov/"
 
@@ -208,3 +209,59 @@ def test_index_text_is_shown_as_text_never_as_markup(page):
     assert panel.locator("img, script").count() == 0
     assert page.evaluate("window.__kbPwned") is None
     assert panel.locator("mark").count() > 0
+
+
+# Search in Russian and Kazakh: the box searches the page's language first.
+# Pagefind stems Russian, so an inflected word finds the page; it has no
+# Kazakh stemmer, so Kazakh pages carry the Kazakh spellings readers type.
+# The queries of one language share a page, which loads the index once.
+TOKAYEV = "actors/kassym-jomart-tokayev/"
+LANGUAGE_SEARCHES = {
+    "ru/": [("искусственного государства", NARRATIVE, 1),  # genitive of the narrative's title words
+            # The dative, on the first screen of results: the stemmer makes "медвед"
+            # of the nominative in his page's title and "медведев" of the other
+            # cases, so his page matches through the forms in its text.
+            ("Медведеву", ACTOR, 10),
+            ("Tokayev", TOKAYEV, 5)],                      # Latin spelling, after sources titled with it
+    "kk/": [("Тоқаев", TOKAYEV, 1),                        # Kazakh spelling, before "Тоқаевтың" (mkdocs.kk.yml)
+            ("Tokayev", TOKAYEV, 5)],
+}
+
+
+def russian_plural(count: int, one: str, few: str, many: str) -> str:
+    if count % 10 == 1 and count % 100 != 11:
+        return one
+    return few if 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14 else many
+
+
+@pytest.mark.parametrize("start", list(LANGUAGE_SEARCHES))
+def test_search_in_russian_and_kazakh_finds_the_entry_in_that_language(page, start):
+    open_page(page, start)
+    page.keyboard.press("/")
+    for query, expected, within in LANGUAGE_SEARCHES[start]:
+        found = [result["path"] for result in search_again(page, query)]
+        assert start + expected in found[:within], f"{query!r} on /{start} -> {found[:8]}"
+        assert all(path.startswith(start) for path in found), f"other languages' pages without asking: {found}"
+        status = page.locator(".kb-search__status").inner_text()
+        if start == "ru/":
+            count = int(status.split()[0])
+            words = russian_plural(count, "результат", "результата", "результатов")
+            assert status == f"{count} {words} по запросу «{query}».", status
+        else:
+            assert status.startswith(f"«{query}» бойынша ") and status.endswith(" нәтиже."), status
+
+
+def test_search_widened_to_all_languages_marks_each_result_with_its_language(page, screenshot_dir):
+    assert [r["path"] for r in search(page, "Toqaev", start="ru/")][:1] == ["ru/" + TOKAYEV]
+    page.locator(".kb-search__all-languages").check()
+    page.wait_for_function("document.querySelectorAll('.kb-search__result .kb-search__language').length > 0")
+    wait_for_answer(page, "Toqaev")
+    page.screenshot(path=screenshot_dir / "search-all-languages-ru.png")
+    marks = {}
+    for item in page.locator(".kb-search__result").all():
+        path = site_path(item.locator("a.kb-search__link").evaluate("a => a.href"))
+        mark = item.locator(".kb-search__language")
+        marks[path] = mark.inner_text() if mark.count() else ""
+    assert marks.get("ru/" + TOKAYEV) == "" and marks.get("kk/" + TOKAYEV) == "KK" and marks.get(TOKAYEV) == "EN", marks
+    expected = {path: "" if path.startswith("ru/") else "KK" if path.startswith("kk/") else "EN" for path in marks}
+    assert marks == expected

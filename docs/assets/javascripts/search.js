@@ -12,11 +12,22 @@
   if (!box) return;
   // Messages in the page's language (overrides/partials/kb-search.html).
   var MESSAGES = JSON.parse(box.getAttribute("data-kb-messages") || "{}");
+  // A message about a number comes in the plural categories of the page's
+  // language (Russian: one, few, many); Intl.PluralRules says which applies.
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
   function message(key, values) {
-    return String(MESSAGES[key] || key).replace(/\{(\w+)\}/g, function (_all, name) {
+    var text = MESSAGES[key] || key;
+    if (typeof text === "object") {
+      text = text[plurals ? plurals.select(values.count) : "other"] || text.other;
+    }
+    return String(text).replace(/\{(\w+)\}/g, function (_all, name) {
       return values && name in values ? values[name] : "";
     });
   }
+  // Long pages (a head of state in hundreds of incidents) are penalised less
+  // than by default, so they are not buried under short pages that mention
+  // them; a language's configuration may add to this (extra.search_ranking).
+  var RANKING = Object.assign({pageLength: 0.2}, JSON.parse(box.getAttribute("data-kb-ranking") || "{}"));
   // The other languages' sites, whose indexes "all languages" adds.
   var otherLanguages = (box.getAttribute("data-kb-languages") || "").split(" ").filter(Boolean);
   var otherRoots = (box.getAttribute("data-kb-roots") || "").split(" ").filter(Boolean);
@@ -38,9 +49,7 @@
 
   function startEngine(moduleUrl) {
     return import(moduleUrl).then(function (pagefind) {
-      // Long pages (a head of state in hundreds of incidents) are penalised less
-      // than by default, so they are not buried under short pages that mention them.
-      return pagefind.options({baseUrl: root.pathname, excerptLength: 24, ranking: {pageLength: 0.2}})
+      return pagefind.options({baseUrl: root.pathname, excerptLength: 24, ranking: RANKING})
         .then(function () { return pagefind; });
     });
   }
@@ -133,7 +142,7 @@
   function describe() {
     var count = state.results.length;
     var values = {count: count, query: state.query};
-    var text = message(count === 0 ? "none" : count === 1 ? "result" : "results", values);
+    var text = message(count === 0 ? "none" : "results", values);
     if (state.kind) text += " " + message("among", {kind: message(state.kind).toLowerCase()});
     return text + ".";
   }
