@@ -50,10 +50,10 @@ schemas: $(STAMP)
 pages: $(STAMP)
 	$(BIN)/python build_entries.py
 
-# -n auto: one pytest-xdist worker per core; loadgroup keeps the tests of an
-# in-process fixture build on one worker (tests/conftest.py).
+# -n auto: one pytest-xdist worker per core; the session's sites are built
+# once for all workers (tests/conftest.py).
 test: $(STAMP)
-	$(BIN)/python -m pytest tests -ra -n auto --dist loadgroup
+	$(BIN)/python -m pytest tests -ra -n auto
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -90,12 +90,6 @@ def needs_a_site(item) -> bool:
     return any(name in item.fixturenames for name in SITES)
 
 
-# Session fixtures that build something in-process: under pytest-xdist
-# (`--dist loadgroup`) the tests that use one run on one worker, which builds it once.
-BUILT_IN_PROCESS = ("injection", "example_site")
-
-
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(session, config, items):
     """Starts the builds of the sites the collected tests need, and runs those
     tests last, so the builds have the time of every other test to finish."""
@@ -103,10 +97,6 @@ def pytest_collection_modifyitems(session, config, items):
     for name in SITES:
         if any(name in item.fixturenames for item in items):
             builds.start(name)
-    for item in items:
-        for name in BUILT_IN_PROCESS:
-            if name in item.fixturenames:
-                item.add_marker(pytest.mark.xdist_group(name))
     items.sort(key=needs_a_site)
 
 
