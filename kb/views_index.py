@@ -46,16 +46,29 @@ def _data(**values) -> Markup:
                            for name, v in values.items()))
 
 
+def _part(incident: Entry, role: str) -> str:
+    """What a filter calls an actor's part in an incident: "pushed" (originated
+    or amplified), "attributed" (named as the author of words whose authorship
+    is disputed), "targeted", or "" (subject, responder...)."""
+    if in_their_name(incident, role):
+        return "attributed"
+    if role in PUSHING_ROLES:
+        return "pushed"
+    return "targeted" if role == "target" else ""
+
+
 class IndexViews:
     """Views of the pages that list entries (mixed into kb.views.Views)."""
 
     def _incident_data(self, incident: Entry) -> Markup:
         links = incident.get("actors") or []
+        part = {a["actor"]: _part(incident, a["role"]) for a in links}
         return _data(year=str(self._date(incident["date"]).year), date=self._date(incident["date"]).iso(),
                      narratives=list(incident.get("narratives") or []),
                      actors=[a["actor"] for a in links],
-                     pushed=[a["actor"] for a in links if a["role"] in PUSHING_ROLES],
-                     targeted=[a["actor"] for a in links if a["role"] == "target"],
+                     pushed=[actor for actor, kind in part.items() if kind == "pushed"],
+                     attributed=[actor for actor, kind in part.items() if kind == "attributed"],
+                     targeted=[actor for actor, kind in part.items() if kind == "targeted"],
                      platform=[platform_key(p) for p in platforms_of(incident)])
 
     def _filter_options(self, incidents: list[Entry]) -> dict:
@@ -81,7 +94,8 @@ class IndexViews:
             narratives = [self.graph.get("narrative", n) for n in incident.get("narratives") or []]
             years.setdefault(self._date(incident["date"]).year, []).append(dict(
                 self._timeline_item(incident, ""),
-                pushed=[self._link(a, "") for a, role in actors if role in PUSHING_ROLES],
+                pushed=[self._link(a, "") for a, role in actors if _part(incident, role) == "pushed"],
+                attributed=[self._link(a, "") for a, role in actors if _part(incident, role) == "attributed"],
                 targeted=[self._link(a, "") for a, role in actors if role == "target"],
                 narratives=[self._link(n, "") for n in narratives],
                 attrs=self._incident_data(incident),
@@ -138,7 +152,7 @@ class IndexViews:
         disputed = sum(in_their_name(incident, role) for incident, role in involved)
         pushed = sum(role in PUSHING_ROLES for role in roles) - disputed
         targeted = roles.count("target")
-        kinds = (["pushed"] if pushed else []) + (["targeted"] if targeted else [])
+        kinds = (["pushed"] if pushed else []) + (["attributed"] if disputed else []) + (["targeted"] if targeted else [])
         seen = self._years_seen(self._actor_incidents(actor))
         return {"link": self._link(actor, "../"), "aliases": actor.get("aliases") or [], "count": len(roles),
                 "pushed": pushed, "in_their_name": disputed, "targeted": targeted, "years": seen["years"],
