@@ -16,6 +16,7 @@ ITEMS = """() => Array.from(document.querySelectorAll('.kb-item')).map(el => ({
   year: el.dataset.year, narratives: (el.dataset.narratives || '').split(' ').filter(Boolean),
   actors: (el.dataset.actors || '').split(' ').filter(Boolean),
   pushed: (el.dataset.pushed || '').split(' ').filter(Boolean),
+  attributed: (el.dataset.attributed || '').split(' ').filter(Boolean),
   targeted: (el.dataset.targeted || '').split(' ').filter(Boolean),
   platform: (el.dataset.platform || '').split(' ').filter(Boolean), date: el.dataset.date,
   shown: !el.hidden && el.getClientRects().length > 0,
