@@ -223,16 +223,19 @@ def publish(result: CheckResult, site: Site, language: Language | None = None) -
     data are made on two cores (kb/cores.py)."""
     from . import changelog, cores, datapackage, feed, opendata, pagemeta
     from .export import data_version
-    from .render import TEMPLATES, Renderer
+    from .render import TEMPLATES, Renderer, make_environment
 
     schema = result.schema or load_schema()
     language = language or Language.load(SOURCE_LANGUAGE)
     record = record_of(result)
 
     def pages() -> dict[str, str]:
-        graph, pages = generate(result, site=site, history=record.dates, language=language)
+        # One environment for the pages and the home page's part: the templates compile once.
+        env = make_environment(translations=language.strings)
+        graph, pages = generate(result, site=site, history=record.dates, language=language, env=env)
         pages.update(pagemeta.redirect_pages(graph, TEMPLATES))
-        pages[HOME_PART] = Renderer(graph, schema, site=site, history=record.dates, language=language).home_page()
+        pages[HOME_PART] = Renderer(graph, schema, env=env, site=site, history=record.dates,
+                                    language=language).home_page()
         pages["data/columns.md"] = datapackage.columns_page(schema, language.strings)
         pages["feed.xml"] = feed.atom(graph, schema, record.dates, site)
         # The changelog names the entries in the page's language; the entries'
