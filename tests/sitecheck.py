@@ -63,16 +63,18 @@ def _language_builds(config: Path, out: Path) -> list[tuple[Path, Path]]:
     return [(config, out)] + [(config.with_name(f"{config.stem}.{lang}.yml"), out / lang) for lang in ("ru", "kk")]
 
 
-def _mkdocs_build(config: Path, target: Path) -> list[str]:
-    return [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(target)]
+def build_one(config: Path, target: Path, **env_vars: str) -> subprocess.CompletedProcess:
+    """`mkdocs build --strict` of one configuration (one language) into target."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **env_vars)
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(target)],
+                          capture_output=True, text=True, env=env, timeout=600)
 
 
 def build_site(config: Path, out: Path, **env_vars: str) -> subprocess.CompletedProcess:
     """Builds the site as `make build` does, every language. Returns the
     first failed build, or the last one."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **env_vars)
     for path, target in _language_builds(config, out):
-        done = subprocess.run(_mkdocs_build(path, target), capture_output=True, text=True, env=env, timeout=600)
+        done = build_one(path, target, **env_vars)
         if done.returncode != 0:
             return done
     return done

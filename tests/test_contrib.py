@@ -4,7 +4,6 @@ schemas, the CONTRIBUTING worked example, corrections, and the files under
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -348,9 +347,9 @@ def example_site(example_root, tmp_path_factory) -> Path:
         f"hooks:\n  - {ROOT / 'build_entries.py'}\nwatch: []\n")
     out = tmp_path_factory.mktemp("contributing-site")
     # English only: the example has no translations, and its tests read the English pages.
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(example_root / "mkdocs.yml"),
-                             "-d", str(out)], capture_output=True, text=True, timeout=600,
-                            env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    from sitecheck import build_one
+
+    result = build_one(example_root / "mkdocs.yml", out)
     assert result.returncode == 0, result.stderr[-3000:]
     return out
 
