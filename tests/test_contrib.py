@@ -82,46 +82,61 @@ def scaffold_filled(root: Path, kind: str, entry_id: str) -> Path:
 
 # -- scaffold ----------------------------------------------------------------
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_scaffold_with_blanks_filled_validates_and_builds(tmp_path, kind):
-    scaffold_filled(tmp_path, "source", FILLED_SOURCE)
-    if kind != "source":
-        scaffold_filled(tmp_path, kind, f"new-{kind}")
-    result = run_cli("check", root=tmp_path)
+@pytest.fixture(scope="module")
+def scaffolds(tmp_path_factory) -> tuple[Path, dict[str, subprocess.CompletedProcess]]:
+    """A knowledge base holding one fresh scaffold of each kind (`new KIND new-KIND`), and what `new` printed."""
+    root = tmp_path_factory.mktemp("scaffolds")
+    return root, {kind: new(root, kind, f"new-{kind}") for kind in KINDS}
+
+
+def scaffold_path(kind: str) -> str:
+    return f"entries/{SCHEMA.kinds[kind].folder}/new-{kind}.yaml"
+
+
+def test_new_writes_each_kind_and_says_where(scaffolds):
+    _root, said = scaffolds
+    assert {kind: (done.returncode, done.stdout.splitlines()[:1]) for kind, done in said.items()} == {
+        kind: (0, [f"wrote {scaffold_path(kind)}"]) for kind in KINDS}
+
+
+def test_scaffolds_with_blanks_filled_validate_and_build(scaffolds, tmp_path):
+    root = tmp_path / "kb"
+    shutil.copytree(scaffolds[0], root)
+    for kind in KINDS:
+        fill(root / scaffold_path(kind), SCHEMA.kinds[kind])
+    scaffold_filled(root, "source", FILLED_SOURCE)  # the source every filled-in citation names
+    result = run_cli("check", root=root)
     assert result.returncode == 0, result.stdout
     assert result.stdout.endswith("no problems\n")
-    built = run_cli("build", "--out", str(tmp_path / "pages"), root=tmp_path)
+    built = run_cli("build", "--out", str(tmp_path / "pages"), root=root)
     assert built.returncode == 0, built.stdout
-    folder = SCHEMA.kinds[kind].folder
-    page = (tmp_path / "pages" / folder / f"{'new-' + kind if kind != 'source' else FILLED_SOURCE}.md").read_text()
-    assert "# Filled in" in page
+    for kind in KINDS:
+        page = (tmp_path / "pages" / SCHEMA.kinds[kind].folder / f"new-{kind}.md").read_text(encoding="utf-8")
+        assert "# Filled in" in page, kind
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_unfilled_scaffold_fails_only_on_its_blanks(tmp_path, kind):
-    result = new(tmp_path, kind, "brand-new")
-    folder = SCHEMA.kinds[kind].folder
-    shown = f"entries/{folder}/brand-new.yaml"
-    assert result.returncode == 0
-    assert result.stdout.splitlines()[0] == f"wrote {shown}"
-    text = (tmp_path / shown).read_text(encoding="utf-8")
+def test_unfilled_scaffolds_fail_only_on_their_blanks(scaffolds):
+    root, _said = scaffolds
     expected = []
-    for name, line in blank_lines(text, SCHEMA.kinds[kind]).items():
-        if name == "sources":
-            expected.append(f"{shown}:{line}: E300 no source cited: add 'sources' with at least one source id")
-        else:
-            expected.append(f"{shown}:{line}: E101 missing required field '{name}'")
-    check = run_cli("check", root=tmp_path)
+    for kind in KINDS:
+        shown = scaffold_path(kind)
+        text = (root / shown).read_text(encoding="utf-8")
+        for name, line in blank_lines(text, SCHEMA.kinds[kind]).items():
+            if name == "sources":
+                expected.append((shown, line, f"{shown}:{line}: E300 no source cited: add 'sources' with at least one source id"))
+            else:
+                expected.append((shown, line, f"{shown}:{line}: E101 missing required field '{name}'"))
+    check = run_cli("check", root=root)
     assert check.returncode == 1
     body = check.stdout.splitlines()
-    assert body[:-1] == sorted(expected, key=lambda s: int(s.split(":")[1]))
-    assert body[-1] == f"{len(expected)} problems in 1 file"
+    assert body[:-1] == [message for _path, _line, message in sorted(expected)]
+    assert body[-1] == f"{len(expected)} problems in {len(KINDS)} files"
 
 
-def test_scaffold_explains_every_field_and_starts_with_the_modeline(tmp_path):
+def test_scaffold_explains_every_field_and_starts_with_the_modeline(scaffolds):
+    root, _said = scaffolds
     for kind in SCHEMA.kinds.values():
-        assert new(tmp_path, kind.name, f"explained-{kind.name}").returncode == 0
-        text = (tmp_path / "entries" / kind.folder / f"explained-{kind.name}.yaml").read_text()
+        text = (root / scaffold_path(kind.name)).read_text(encoding="utf-8")
         assert text.split("\n")[0] == kbjson.modeline(kind)
         for field in kind.fields[1:]:
             # Each field's doc opens the comment block above it.
@@ -129,10 +144,8 @@ def test_scaffold_explains_every_field_and_starts_with_the_modeline(tmp_path):
             assert re.search(rf"^(# )?{field.name}:", text, re.M), field.name
 
 
-def test_scaffolds_pass_yamllint(tmp_path):
-    for kind in KINDS:
-        new(tmp_path, kind, f"lint-{kind}")
-    result = subprocess.run([str(BIN / "yamllint"), "--strict", "-c", str(ROOT / ".yamllint"), str(tmp_path / "entries")],
+def test_scaffolds_pass_yamllint(scaffolds):
+    result = subprocess.run([str(BIN / "yamllint"), "--strict", "-c", str(ROOT / ".yamllint"), str(scaffolds[0] / "entries")],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
 
