@@ -492,7 +492,7 @@ def make_build(root: Path, site: Path, languages: str = "ru kk") -> subprocess.C
                           capture_output=True, text=True, timeout=600)
 
 
-def test_make_build_swaps_in_a_new_site_only_when_the_build_succeeds(tmp_path):
+def test_make_build_swaps_in_a_new_site_only_when_the_build_succeeds_and_recovers_an_interrupted_swap(tmp_path):
     root = site_copy(tmp_path / "kb")
     site = tmp_path / "site"
     first = make_build(root, site)
@@ -510,6 +510,14 @@ def test_make_build_swaps_in_a_new_site_only_when_the_build_succeeds(tmp_path):
     assert third.returncode == 0, third.stderr[-3000:]
     assert "Home again" in (site / "index.html").read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kb", "site"]
+    # A swap interrupted between its two renames (by SIGTERM, say) leaves the
+    # last good site at site.old; the next build puts it back, even if it fails.
+    site.rename(tmp_path / "site.old")
+    (root / "docs" / "index.md").write_text("# Home\n\n[gone](missing-page.md)\n", encoding="utf-8")
+    fourth = make_build(root, site, languages="")
+    assert fourth.returncode != 0
+    assert "Home again" in (site / "index.html").read_text(encoding="utf-8")
+    assert not (tmp_path / "site.old").exists()
 
 
 def test_pages_rendered_without_the_check_are_still_inert(tmp_path):

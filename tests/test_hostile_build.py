@@ -259,19 +259,6 @@ def test_a_swap_leaves_a_complete_site_and_recovers_an_interrupted_one(tmp_path)
     assert (site / "index.html").read_text() == "new" and sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
-def test_make_build_after_an_interrupted_swap_keeps_the_last_good_site(tmp_path):
-    from test_hostile import make_build, site_copy
-
-    root = site_copy(tmp_path / "kb")
-    site = tmp_path / "site"
-    assert make_build(root, site, languages="").returncode == 0
-    site.rename(tmp_path / "site.old")  # as SIGTERM between two renames would leave it
-    (root / "docs" / "index.md").write_text("# Home\n\n[gone](missing-page.md)\n", encoding="utf-8")
-    failed = make_build(root, site)
-    assert failed.returncode != 0
-    assert (site / "index.html").is_file() and not (tmp_path / "site.old").exists()
-
-
 def test_the_makefile_never_deletes_the_site_before_the_new_one_is_built():
     recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nbuild:", 1)[1].split("\n\n", 1)[0]
     assert "rm -rf \"$(abspath $(SITE))\"" not in recipe and ".old" not in recipe
