@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
+import traceback
 from pathlib import Path
 
 import pytest
@@ -108,12 +111,40 @@ def pytest_unconfigure(config):
         shutil.rmtree(os.environ.pop(SHARED), ignore_errors=True)
 
 
+def made_once(name: str, make, timeout: float = 900):
+    """make(folder)'s result, made by one of the session's processes for all of
+    them: the first to claim name makes it in a folder of its own and leaves it
+    pickled; the others wait for it. A failure is passed on to every waiter."""
+    shared = Path(os.environ[SHARED])
+    folder, done, failed = shared / name, shared / f"{name}.pickle", shared / f"{name}.failed"
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        waited = 0.0
+        while not done.is_file() and not failed.is_file() and waited < timeout:
+            time.sleep(0.2)
+            waited += 0.2
+        if failed.is_file():
+            pytest.fail(f"{name} failed in another process:\n{failed.read_text(encoding='utf-8')[-3000:]}")
+        assert done.is_file(), f"{name} was not made within {timeout:.0f} s"
+        return pickle.loads(done.read_bytes())
+    try:
+        result = make(folder)
+    except BaseException:
+        failed.write_text(traceback.format_exc(), encoding="utf-8")
+        raise
+    partial = shared / f"{name}.partial"
+    partial.write_bytes(pickle.dumps(result))
+    partial.replace(done)  # whole or not at all: a waiter never reads half of it
+    return result
+
+
 @pytest.fixture(scope="session")
-def injection(tmp_path_factory):
-    """tests/test_hostile.py's injection run, made once for its tests and the browser's."""
+def injection():
+    """tests/test_hostile.py's injection run, made once for its tests and the browser's, in every worker."""
     from test_hostile import injection_run
 
-    return injection_run(tmp_path_factory.mktemp("injection") / "kb")
+    return made_once("injection", lambda folder: injection_run(folder / "kb"))
 
 
 @pytest.fixture(scope="session")
