@@ -30,7 +30,7 @@ TODAY = dt.date.today()
 ENV = make_environment()
 # No shrinking: each example writes a knowledge base to disk, and shrinking a
 # failure took minutes; the unshrunk example is printed and is small anyway.
-SETTINGS = settings(max_examples=40, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+SETTINGS = settings(max_examples=30, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # -- strategies ------------------------------------------------------------------------
