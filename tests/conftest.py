@@ -29,6 +29,25 @@ def run_cli(*args, root: Path | None = None, env: dict | None = None) -> subproc
 
 
 @pytest.fixture
+def cli_in_process(capsys, monkeypatch):
+    """build_entries.py's main function run in the test's process: (exit code,
+    what it printed, what it printed to stderr). For tests that run it on many
+    fixtures, where a Python start each would double their time; run_cli keeps
+    the command line itself tried."""
+    import build_entries
+
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)  # annotations only where asked for
+
+    def run(*args, root: Path) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = build_entries.main(["--root", str(root), *args])
+        said = capsys.readouterr()
+        return code, said.out, said.err
+
+    return run
+
+
+@pytest.fixture
 def kb_copy(tmp_path) -> Path:
     """A writable copy of the small cross-linked fixture knowledge base."""
     target = tmp_path / "kb"

@@ -44,7 +44,7 @@ CASES = sorted(BAD.glob("*.yaml"))
 
 
 @pytest.mark.parametrize("fixture", CASES, ids=[c.stem for c in CASES])
-def test_bad_fixture_gives_exact_diagnostics(fixture, kb_copy, capsys, monkeypatch):
+def test_bad_fixture_gives_exact_diagnostics(fixture, kb_copy, cli_in_process):
     others: dict[str, str] = {}
     place, expected = read_header(fixture, others)
     for other, text in others.items():
@@ -52,25 +52,13 @@ def test_bad_fixture_gives_exact_diagnostics(fixture, kb_copy, capsys, monkeypat
     target = kb_copy / place
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(fixture.read_bytes())
-    code, out = check_in_process(kb_copy, capsys, monkeypatch)
+    # In this process: the fixtures are many; the command line is tried below.
+    code, out, _err = cli_in_process("check", root=kb_copy)
     lines = out.splitlines()
     assert lines[:-1] == expected
     assert re.match(r"^\d+ problems? in \d+ files?$", lines[-1])
     assert code == 1
 
-
-def check_in_process(root: Path, capsys, monkeypatch) -> tuple[int, str]:
-    """`build_entries.py check` run by its main function in this process: the
-    exit code and what it printed. The fixtures are many and a Python start
-    each would double this file's time; the command line itself, and that a
-    failure prints no traceback, are tried on the real entries and in
-    tests/test_hostile.py."""
-    import build_entries
-
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)  # annotations only where asked for
-    capsys.readouterr()
-    code = build_entries.main(["--root", str(root), "check"])
-    return code, capsys.readouterr().out
 
 
 def test_every_error_code_has_a_fixture():
