@@ -175,6 +175,8 @@ class SiteBuild:
         self.language = None
         self.home = ""
         self.problems: list[str] = []  # under `mkdocs serve`: the diagnostics the banner shows
+        self.pages: list[str] = []  # where each page of the build is written, as MkDocs reads them
+        self.indexer = None  # kb.search.SiteIndexer, from the moment MkDocs starts writing
 
     def on_config(self, config):
         """Reads the build's language (theme.language); another language's site lives under /<lang>/."""
@@ -226,9 +228,11 @@ class SiteBuild:
         log.info("entries (%s): %s; %d files generated", self.language.code, result.summary(), len(self.files))
 
     def on_post_page(self, output, page, config):
-        """Under `mkdocs serve` with broken entries: the problems on top of every page."""
+        """Tells the search indexer which page is written next; under `mkdocs
+        serve` with broken entries, puts the problems on top of every page."""
         from kb import serving
 
+        self.indexer.page_rendered(page.file.dest_uri)
         return serving.with_banner(output, self.problems) if self.problems else output
 
     def on_files(self, files, config):
@@ -247,7 +251,11 @@ class SiteBuild:
 
     def on_env(self, env, config, files):
         """The theme's templates (overrides/) mark interface strings with _() too
-        (and a script's messages about a number with plural_forms), and the sitemap (overrides/sitemap.xml) lists each page's other languages."""
+        (and a script's messages about a number with plural_forms), and the sitemap (overrides/sitemap.xml) lists each page's other languages.
+        MkDocs has read every page and writes them next: the search indexer starts."""
+        from kb.search import SiteIndexer
+
+        self.indexer = SiteIndexer(Path(config.site_dir), self.pages)
         env.add_extension("jinja2.ext.i18n")
         env.install_gettext_translations(self.language.strings, newstyle=True)
         env.globals["plural_forms"] = self.language.plural_forms
@@ -284,22 +292,29 @@ class SiteBuild:
         return found
 
     def on_page_markdown(self, markdown, page, config, files):
-        """Puts the home page's generated part (counts, latest incidents) where docs/index.md marks it."""
+        """Puts the home page's generated part (counts, latest incidents) where
+        docs/index.md marks it; notes where each page will be written."""
+        self.pages.append(page.file.dest_uri)
         if page.file.src_uri == "index.md":
             return HOME_MARKER.sub(lambda _match: self.home, markdown, count=1)
         return markdown
 
     def on_post_build(self, config):
-        """Indexes the built site for search (kb/search.py), on every build and rebuild."""
+        """Finishes the search index (kb/search.py), on every build and rebuild."""
         from mkdocs.exceptions import PluginError
 
-        from kb.search import SearchIndexError, index_site
+        from kb.search import SearchIndexError
 
         try:
-            bundle = index_site(Path(config.site_dir))
+            bundle = self.indexer.finish()
         except SearchIndexError as error:
             raise PluginError(f"search: {error}") from None
         log.info("search: index written to %s", bundle)
+
+    def on_build_error(self, error):
+        """Stops the search indexer of a build that failed."""
+        if self.indexer is not None:
+            self.indexer.abandon()
 
 
 def _translated_pages(files, config, language: str):
@@ -337,6 +352,7 @@ on_startup, on_config, on_pre_build, on_files, on_env = (_build.on_startup, _bui
                                                        _build.on_files, _build.on_env)
 on_page_markdown, on_page_context, on_post_page, on_post_build = (_build.on_page_markdown, _build.on_page_context,
                                                                   _build.on_post_page, _build.on_post_build)
+on_build_error = _build.on_build_error
 
 
 if __name__ == "__main__":

@@ -126,8 +126,8 @@ def site_copy(target: Path) -> Path:
     return target
 
 
-def mkdocs_build(root: Path, out: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+def mkdocs_build(root: Path, out: Path, **env_vars: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **env_vars)
     env.pop("KB_ROOT", None)
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
                            "-d", str(out)], capture_output=True, text=True, env=env, timeout=600)
@@ -490,6 +490,13 @@ def test_mkdocs_build_with_a_hostile_entry_fails_and_keeps_the_last_site(tmp_pat
     assert "entries/actors/intruder.yaml:4: E301 'description' contains raw HTML (<script>); use Markdown instead" in second.stderr
     assert "Traceback" not in second.stderr
     assert snapshot(site) == before
+    # Without Pagefind's indexer (pagefind's documented PAGEFIND_BINARY_PATH
+    # pointing nowhere) the build fails and says what to install.
+    (root / "entries/actors/intruder.yaml").unlink()
+    third = mkdocs_build(root, tmp_path / "elsewhere", PAGEFIND_BINARY_PATH=str(tmp_path / "no-pagefind"))
+    assert third.returncode != 0
+    assert "search: Pagefind could not index" in third.stderr and "pip install -r requirements.txt" in third.stderr
+    assert "Traceback" not in third.stderr
 
 
 def make_build(root: Path, site: Path, languages: str = "ru kk") -> subprocess.CompletedProcess:
