@@ -16,7 +16,7 @@ from kb import pipeline
 def graph():
     result = pipeline.check(ROOT)
     assert result.ok, [str(d) for d in result.diagnostics]
-    return pipeline.generate(result, history={})[0]
+    return pipeline.graph_of(result)
 
 
 MINIMUMS = {"source": 5, "narrative": 12, "actor": 25, "incident": 25, "debunk": 6}
