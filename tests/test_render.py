@@ -39,7 +39,8 @@ def test_output_is_deterministic(kb_copy):
     assert generate(kb_copy) == first
 
 
-def test_build_writes_only_changed_pages_and_removes_deleted(kb_copy, tmp_path):
+def test_build_writes_only_changed_pages_and_removes_deleted(kb_copy, tmp_path, cli_in_process):
+    # The first build through the command line, the others in this process (cli_in_process), for speed.
     out = tmp_path / "pages"
     first = run_cli("build", "--out", str(out), root=kb_copy)
     assert first.returncode == 0, first.stdout
@@ -47,34 +48,34 @@ def test_build_writes_only_changed_pages_and_removes_deleted(kb_copy, tmp_path):
     assert f"{total} pages generated" in first.stdout and f"{total} written" in first.stdout
     mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*.md")}
 
-    again = run_cli("build", "--out", str(out), root=kb_copy)
-    assert f"0 written, 0 removed, {total} unchanged" in again.stdout
+    _code, again, _err = cli_in_process("build", "--out", str(out), root=kb_copy)
+    assert f"0 written, 0 removed, {total} unchanged" in again
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.md")} == mtimes
 
     outlet = kb_copy / "entries/actors/outlet-two.yaml"
     outlet.write_text(outlet.read_text().replace("name: Outlet Two", "name: Outlet 2"))
-    changed = run_cli("build", "--out", str(out), root=kb_copy)
+    _code, changed, _err = cli_in_process("build", "--out", str(out), root=kb_copy)
     # Its own page, the actors index, the incident and the two narratives that
     # list it, the source page that lists it among the entries citing it,
     # the timeline and the incidents index (whose actor filters name it), the
     # overview, and the debunk whose ClaimReview names the claim's authors.
-    assert f"10 written, 0 removed, {total - 10} unchanged" in changed.stdout
+    assert f"10 written, 0 removed, {total - 10} unchanged" in changed
 
     (kb_copy / "entries/debunks/claim-false.yaml").unlink()
-    removed = run_cli("build", "--out", str(out), root=kb_copy)
-    assert removed.returncode == 0
+    code, removed, _err = cli_in_process("build", "--out", str(out), root=kb_copy)
+    assert code == 0
     assert not (out / "debunks/claim-false.md").exists()
-    assert "1 removed" in removed.stdout
+    assert "1 removed" in removed
 
 
-def test_failed_check_writes_nothing(kb_copy, tmp_path):
+def test_failed_check_writes_nothing(kb_copy, tmp_path, cli_in_process):
     out = tmp_path / "pages"
-    run_cli("build", "--out", str(out), root=kb_copy)
+    cli_in_process("build", "--out", str(out), root=kb_copy)
     before = {p: p.read_bytes() for p in out.rglob("*.md")}
     (kb_copy / "entries/actors/actor-one.yaml").write_text("id: actor-one\nname: [unclosed\n")
-    result = run_cli("build", "--out", str(out), root=kb_copy)
-    assert result.returncode == 1
-    assert "no pages written" in result.stdout
+    code, said, _err = cli_in_process("build", "--out", str(out), root=kb_copy)
+    assert code == 1
+    assert "no pages written" in said
     assert {p: p.read_bytes() for p in out.rglob("*.md")} == before
 
 
