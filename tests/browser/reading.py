@@ -13,9 +13,12 @@ TIMELINE = "timeline/"
 OVERVIEW_MAP = "map/"
 
 
-def open_page(page, path: str):
-    """Loads a page and waits until its scripts and their requests have settled."""
-    response = page.goto(path, wait_until="networkidle")
+def open_page(page, path: str, settled: bool = False):
+    """Loads a page until its load event, by which the site's scripts (plain
+    scripts at the end of the body) have set the page up. settled=True also
+    waits until its requests have stopped (networkidle, at least half a second
+    more), for a test of everything the page asks for."""
+    response = page.goto(path, wait_until="networkidle" if settled else "load")
     assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
     return response
 
@@ -30,13 +33,18 @@ def search(page, query: str, start: str = HOME) -> list[dict]:
 
     Each result is the page it links to and the text the reader sees for it.
     """
+    open_search(page, start)
+    return search_again(page, query)
+
+
+def open_search(page, start: str = HOME) -> None:
+    """Opens a page and presses '/', as a reader would, to reach the search box."""
     open_page(page, start)
     # The box is shown once its script has set up its keys (docs/assets/javascripts/search.js).
     page.locator(".kb-search").wait_for(state="visible")
     page.keyboard.press("/")  # the shortcut; also proves search is reachable by keyboard
     search_box = page.locator(".kb-search__input")
     assert search_box.evaluate("el => el === document.activeElement"), "'/' did not focus the search box"
-    return search_again(page, query)
 
 
 def search_again(page, query: str) -> list[dict]:
@@ -81,3 +89,13 @@ def skipped_levels(levels: list[tuple[int, str]]) -> list[str]:
         if level > before + 1:
             problems.append(f"h{before} -> h{level} {text!r}")
     return problems
+
+
+def serious_accessibility_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now, with the elements they concern."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {v['help']} - "
+            + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+            for v in violations if v["impact"] in ("serious", "critical")]

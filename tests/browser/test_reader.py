@@ -1,9 +1,13 @@
 """A reader on the built site in Chromium: links, errors, accessibility, keyboard (search: test_search.py)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from .reading import ACTOR, DEBUNK, HOME, INCIDENT, NARRATIVE, TIMELINE, headings, open_page, site_path, skipped_levels
+from .conftest import Traffic, record
+from .reading import (ACTOR, DEBUNK, HOME, INCIDENT, NARRATIVE, TIMELINE, headings, open_page,
+                      serious_accessibility_violations, site_path, skipped_levels)
 
 
 def test_links_lead_from_narrative_to_incident_to_actor_to_debunk(page):
@@ -21,33 +25,36 @@ KEY_PAGES = [HOME, NARRATIVE, ACTOR, INCIDENT, DEBUNK, TIMELINE]
 
 
 @pytest.mark.parametrize("path", KEY_PAGES, ids=lambda p: p or "home")
-def test_key_page_loads_without_errors_or_outside_requests(page, traffic, path):
-    open_page(page, path)
-    page.locator("article h1").wait_for()
-    problems = traffic.problems()
-    assert not problems, "\n".join(problems)
-    assert traffic.requests, "the page made no request at all"
+def test_key_page_loads_cleanly_is_accessible_and_its_headings_go_down_one_level_at_a_time(page, traffic, subtests,
+                                                                                          path):
+    with subtests.test("loads without errors or outside requests"):
+        # Settled: every request the page makes, and every error, is in.
+        open_page(page, path, settled=True)
+        page.locator("article h1").wait_for()
+        problems = traffic.problems()
+        assert not problems, "\n".join(problems)
+        assert traffic.requests, "the page made no request at all"
+    with subtests.test("no serious accessibility violation"):
+        serious = serious_accessibility_violations(page)
+        assert not serious, "\n".join(serious)
+    with subtests.test("headings go down one level at a time"):
+        levels = headings(page)
+        assert levels and levels[0][0] == 1, levels[:3]
+        assert [text for level, text in levels if level == 1] == [levels[0][1]], "more than one h1"
+        assert skipped_levels(levels) == []
 
 
-@pytest.mark.parametrize("path", KEY_PAGES, ids=lambda p: p or "home")
-def test_key_page_has_no_serious_accessibility_violation(page, path):
-    from axe_playwright_python.sync_playwright import Axe
-
-    open_page(page, path)
-    violations = Axe().run(page).response["violations"]
-    serious = [f"{v['id']} ({v['impact']}): {v['help']} - "
-               + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
-               for v in violations if v["impact"] in ("serious", "critical")]
-    assert not serious, "\n".join(serious)
-
-
-@pytest.mark.parametrize("path", KEY_PAGES, ids=lambda p: p or "home")
-def test_headings_go_down_one_level_at_a_time(page, path):
-    open_page(page, path)
-    levels = headings(page)
-    assert levels and levels[0][0] == 1, levels[:3]
-    assert [text for level, text in levels if level == 1] == [levels[0][1]], "more than one h1"
-    assert skipped_levels(levels) == []
+def test_a_request_that_leaves_localhost_is_caught(browser, base_url):
+    """The harness itself: the pages' "no outside request" check does see one, and stops it."""
+    caught = Traffic()
+    context = browser.new_context(base_url=base_url, service_workers="block")
+    record(context, caught)
+    page = context.new_page()
+    open_page(page, HOME)
+    page.evaluate("src => new Promise(done => { const img = new Image(); img.onerror = done; img.src = src; })",
+                  "https://example.org/probe.png")
+    context.close()
+    assert caught.external == ["https://example.org/probe.png"]
 
 
 # Where focus is after a Tab, and whether the element it left looked different
@@ -104,7 +111,7 @@ def test_skip_link_moves_focus_to_the_content(page):
 # Screenshots of every page type, at both sizes: test_reading_first.py.
 
 
-def test_print_shows_the_page_and_its_sources_without_navigation(page):
+def test_print_shows_the_page_its_sources_and_where_it_came_from_without_navigation(page):
     open_page(page, NARRATIVE)
     page.emulate_media(media="print")
     for chrome in (".md-header", ".md-tabs", ".md-sidebar--primary", ".md-footer"):
@@ -112,3 +119,11 @@ def test_print_shows_the_page_and_its_sources_without_navigation(page):
     assert page.locator("article h1").is_visible()
     assert page.locator("#sources").is_visible()
     assert page.locator("#ref-1").is_visible()
+    # The site's name, the address and the date (print.js), on paper only.
+    meta = page.locator(".kb-print-meta")
+    assert meta.is_visible()
+    text = meta.inner_text()
+    assert "Kazakhstan Disinformation Knowledge Base" in text and "/" + NARRATIVE in text
+    assert re.search(r"\d{4}-\d{2}-\d{2}", text)
+    page.emulate_media(media="screen")
+    assert not meta.is_visible()

@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 import yaml
 from conftest import ROOT
 
 from .conftest import REPO_URL, SIZES
-from .reading import ACTOR, DEBUNK, HOME, INCIDENT, NARRATIVE, OVERVIEW_MAP, TIMELINE, open_page
+from .reading import ACTOR, DEBUNK, HOME, INCIDENT, NARRATIVE, OVERVIEW_MAP, TIMELINE, open_page, site_path
 
 TOP = "el => el.getBoundingClientRect().top + window.scrollY"
 BOTTOM = "el => el.getBoundingClientRect().bottom + window.scrollY"
@@ -26,28 +25,6 @@ def above_the_fold(page, selector: str) -> float:
     height = page.viewport_size["height"]
     assert bottom <= height, f"{page.size_name}: {selector} ends {bottom:.0f} px down, below the {height} px screen"
     return bottom
-
-
-def test_home_shows_search_counts_narratives_and_latest_incidents_in_the_first_screen(sized_page):
-    page = sized_page
-    open_page(page, HOME)
-    above_the_fold(page, "article h1")
-    above_the_fold(page, "article input[type=search]")
-    above_the_fold(page, ".kb-counts a[href*='narratives/']")
-    above_the_fold(page, "article .kb-home-grid ol a[href*='narratives/']")
-    above_the_fold(page, "article .kb-home-grid ul a[href*='incidents/']")
-
-
-def test_narrative_shows_its_verdict_and_the_debunk_link_in_the_first_screen(sized_page):
-    page = sized_page
-    open_page(page, NARRATIVE)
-    facts = "article .admonition.abstract"
-    above_the_fold(page, f"{facts} a[href*='glossary/#verdict-']")
-    above_the_fold(page, f"{facts} a[href*='debunks/']")
-    # One click from the verdict's debunk to its facts.
-    page.locator(f"{facts} a[href*='debunks/']").first.click()
-    page.wait_for_load_state("networkidle")
-    assert page.locator("article h2#the-facts").is_visible()
 
 
 MAP_TEXT = """() => {
@@ -67,17 +44,47 @@ MAP_TEXT = """() => {
 }"""
 
 
-@pytest.mark.parametrize("path", [NARRATIVE, ACTOR])
-def test_map_labels_are_whole_and_at_least_12px(sized_page, path):
-    page = sized_page
-    open_page(page, path)
+def map_labels_problems(page) -> list[str]:
+    """What keeps a map's labels from being read: too small, cut, spilling out, or the map off the screen."""
     found = page.evaluate(MAP_TEXT)
+    problems = []
     small = [(t["text"], round(t["px"], 1)) for t in found["texts"] if t["px"] < 12]
-    assert small == [], f"{page.size_name}: text under 12 px"
+    if small:
+        problems.append(f"{page.size_name}: text under 12 px: {small}")
     cut = [t["text"] for t in found["texts"] if t["title"] and not t["title"].endswith(t["text"])]
-    assert cut == [], "labels not whole"
-    assert [t["text"] for t in found["texts"] if not t["inside"]] == [], "labels spill out of their boxes"
-    assert found["right"] <= found["width"], "the map runs off the screen"
+    if cut:
+        problems.append(f"labels not whole: {cut}")
+    spilling = [t["text"] for t in found["texts"] if not t["inside"]]
+    if spilling:
+        problems.append(f"labels spill out of their boxes: {spilling}")
+    if found["right"] > found["width"]:
+        problems.append(f"the map runs off the screen: {found['right']} > {found['width']}")
+    return problems
+
+
+def test_first_screens_answer_and_map_labels_can_be_read(sized_page, subtests):
+    page = sized_page
+    with subtests.test("home shows search, counts, narratives and latest incidents in the first screen"):
+        open_page(page, HOME)
+        above_the_fold(page, "article h1")
+        above_the_fold(page, "article input[type=search]")
+        above_the_fold(page, ".kb-counts a[href*='narratives/']")
+        above_the_fold(page, "article .kb-home-grid ol a[href*='narratives/']")
+        above_the_fold(page, "article .kb-home-grid ul a[href*='incidents/']")
+    with subtests.test("actor's map labels are whole and at least 12 px"):
+        open_page(page, ACTOR)
+        assert map_labels_problems(page) == []
+    with subtests.test("narrative's map labels are whole and at least 12 px"):
+        open_page(page, NARRATIVE)
+        assert map_labels_problems(page) == []
+    with subtests.test("narrative shows its verdict and the debunk link in the first screen"):
+        facts = "article .admonition.abstract"
+        above_the_fold(page, f"{facts} a[href*='glossary/#verdict-']")
+        above_the_fold(page, f"{facts} a[href*='debunks/']")
+        # One click from the verdict's debunk to its facts.
+        with page.expect_navigation():
+            page.locator(f"{facts} a[href*='debunks/']").first.click()
+        assert page.locator("article h2#the-facts").is_visible()
 
 
 def test_every_entry_page_links_to_the_prefilled_error_form(site_dir):
@@ -102,13 +109,6 @@ def test_every_entry_page_links_to_the_prefilled_error_form(site_dir):
     assert checked == len([p for p in (ROOT / "entries").glob("*/*.yaml") if p.name.count(".") == 1])
 
 
-def test_the_error_link_is_visible_on_an_entry_page(page):
-    open_page(page, INCIDENT)
-    link = page.locator("article a.kb-report-error")
-    link.scroll_into_view_if_needed()
-    assert link.is_visible() and link.inner_text().strip() == "Report an error"
-
-
 def schema_labels() -> dict[str, list[str]]:
     raw = yaml.safe_load((ROOT / "schema/kb.schema.yaml").read_text())
     kinds = raw["kinds"]
@@ -122,53 +122,52 @@ def schema_labels() -> dict[str, list[str]]:
     }
 
 
-def test_glossary_defines_every_label_the_schema_allows(page):
-    open_page(page, "glossary/")
-    defined = page.evaluate("""() => Object.fromEntries(Array.from(document.querySelectorAll('article h3[id]'))
-      .map(h => [h.id, (h.nextElementSibling?.textContent || '').trim()]))""")
-    missing = [f"{group}-{value}" for group, values in schema_labels().items() for value in values
-               if len(defined.get(f"{group}-{value}", "")) < 20]
-    assert missing == [], "labels without a definition"
-
-
-def test_labels_on_entry_pages_link_to_their_definition(page):
-    open_page(page, ACTOR)
-    roles = page.locator("article a[href*='glossary/#role-']")
-    assert roles.count() > 0
-    roles.first.click()
-    page.wait_for_load_state("networkidle")
-    target = page.evaluate("location.hash.slice(1)")
-    assert target.startswith("role-") and page.locator(f"[id='{target}']").is_visible()
-
-
-def test_actor_page_keeps_what_they_said_apart_from_what_was_said_in_their_name(page):
-    open_page(page, ACTOR)
-    sections = page.eval_on_selector_all("article h2", "hs => hs.map(h => h.id)")
-    assert "said-in-their-name-attribution-disputed" in sections
-    disputed = page.locator("#said-in-their-name-attribution-disputed ~ ul a[href*='medvedev-vk-post']")
-    assert disputed.count() > 0
-    debunk_links = page.eval_on_selector_all(f"article a[href$='{DEBUNK}']", "as => as.length")
-    headings_with_it = page.evaluate(f"""() => new Set(Array.from(document.querySelectorAll("article a[href$='{DEBUNK}']"))
-      .filter(a => !a.closest('svg, .admonition'))
-      .map(a => {{ let el = a.closest('ul, p'); while (el && el.tagName !== 'H2') el = el.previousElementSibling;
-                  return el ? el.id : ''; }})).size""")
-    assert debunk_links and headings_with_it == 1, "the same debunk is listed under two headings"
-
-
-def test_the_post_s_words_stand_with_the_post_on_the_actor_and_the_incident_page(page):
-    open_page(page, ACTOR)
-    post = page.locator("#said-in-their-name-attribution-disputed ~ ul > li").filter(
-        has=page.locator("a[href*='medvedev-vk-post']"))
-    assert post.count() == 1
-    assert "artificial state" in post.locator("blockquote").inner_text()
-    assert "disputed" in post.locator("a[href*='glossary/#attribution-']").inner_text()
-    # Once on the page: not repeated elsewhere as his own words.
-    assert page.locator("article blockquote", has_text="Kazakhstan is an artificial state").count() == 1
+def test_entry_pages_keep_attributed_words_apart_and_explain_their_labels(page, subtests):
     open_page(page, INCIDENT)
-    order = page.evaluate("""() => Array.from(document.querySelectorAll(
-        'article h2, article blockquote, article .admonition.warning')).map(el =>
-        el.tagName === 'H2' ? el.id : el.tagName === 'BLOCKQUOTE' ? 'words' : 'attribution')""")
-    assert order.index("words") < order.index("attribution") < order.index("actors"), order
+    with subtests.test("the post's words stand with the post on the incident page"):
+        order = page.evaluate("""() => Array.from(document.querySelectorAll(
+            'article h2, article blockquote, article .admonition.warning')).map(el =>
+            el.tagName === 'H2' ? el.id : el.tagName === 'BLOCKQUOTE' ? 'words' : 'attribution')""")
+        assert order.index("words") < order.index("attribution") < order.index("actors"), order
+    with subtests.test("the error link is visible on an entry page"):
+        link = page.locator("article a.kb-report-error")
+        link.scroll_into_view_if_needed()
+        assert link.is_visible() and link.inner_text().strip() == "Report an error"
+    open_page(page, ACTOR)
+    with subtests.test("the actor page keeps what they said apart from what was said in their name"):
+        sections = page.eval_on_selector_all("article h2", "hs => hs.map(h => h.id)")
+        assert "said-in-their-name-attribution-disputed" in sections
+        disputed = page.locator("#said-in-their-name-attribution-disputed ~ ul a[href*='medvedev-vk-post']")
+        assert disputed.count() > 0
+        debunk_links = page.eval_on_selector_all(f"article a[href$='{DEBUNK}']", "as => as.length")
+        headings_with_it = page.evaluate(f"""() => new Set(Array.from(document.querySelectorAll("article a[href$='{DEBUNK}']"))
+          .filter(a => !a.closest('svg, .admonition'))
+          .map(a => {{ let el = a.closest('ul, p'); while (el && el.tagName !== 'H2') el = el.previousElementSibling;
+                      return el ? el.id : ''; }})).size""")
+        assert debunk_links and headings_with_it == 1, "the same debunk is listed under two headings"
+    with subtests.test("the post's words stand with the post on the actor page"):
+        post = page.locator("#said-in-their-name-attribution-disputed ~ ul > li").filter(
+            has=page.locator("a[href*='medvedev-vk-post']"))
+        assert post.count() == 1
+        assert "artificial state" in post.locator("blockquote").inner_text()
+        assert "disputed" in post.locator("a[href*='glossary/#attribution-']").inner_text()
+        # Once on the page: not repeated elsewhere as his own words.
+        assert page.locator("article blockquote", has_text="Kazakhstan is an artificial state").count() == 1
+    with subtests.test("labels on entry pages link to their definition"):
+        roles = page.locator("article a[href*='glossary/#role-']")
+        assert roles.count() > 0
+        with page.expect_navigation():
+            roles.first.click()
+        target = page.evaluate("location.hash.slice(1)")
+        assert target.startswith("role-") and page.locator(f"[id='{target}']").is_visible()
+    with subtests.test("the glossary defines every label the schema allows"):
+        if site_path(page.url) != "glossary/":  # the label's link did not lead there
+            open_page(page, "glossary/")
+        defined = page.evaluate("""() => Object.fromEntries(Array.from(document.querySelectorAll('article h3[id]'))
+          .map(h => [h.id, (h.nextElementSibling?.textContent || '').trim()]))""")
+        missing = [f"{group}-{value}" for group, values in schema_labels().items() for value in values
+                   if len(defined.get(f"{group}-{value}", "")) < 20]
+        assert missing == [], "labels without a definition"
 
 
 PAGE_TYPES = {"home": HOME, "narrative": NARRATIVE, "actor": ACTOR, "incident": INCIDENT, "debunk": DEBUNK,
@@ -191,16 +190,7 @@ def test_screenshots_of_every_page_type(browser, base_url, screenshot_dir):
         context.close()
 
 
-def test_print_names_the_site_the_address_and_the_date(page):
-    open_page(page, NARRATIVE)
-    page.emulate_media(media="print")
-    meta = page.locator(".kb-print-meta")
-    assert meta.is_visible()
-    text = meta.inner_text()
-    assert "Kazakhstan Disinformation Knowledge Base" in text and "/" + NARRATIVE in text
-    assert re.search(r"\d{4}-\d{2}-\d{2}", text)
-    page.emulate_media(media="screen")
-    assert not meta.is_visible()
+# What a printout names (site, address, date): test_reader.py's print test.
 
 
 def test_handout_fits_two_a4_pages(page, tmp_path):

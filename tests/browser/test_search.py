@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from .reading import (ACTOR, DEBUNK, HOME, NARRATIVE, open_page, results, search, search_again, site_path,
-                      wait_for_answer)
+from .reading import (ACTOR, DEBUNK, HOME, NARRATIVE, open_page, open_search, results, search, search_again,
+                      serious_accessibility_violations, site_path, wait_for_answer)
 
 FYODOROV = "actors/evgeny-fyodorov/"
 
@@ -29,50 +29,67 @@ SEARCHES = [
 ]
 
 
-@pytest.mark.parametrize("query, expected, within", SEARCHES, ids=[q for q, _, _ in SEARCHES])
-def test_search_finds_the_entry(page, query, expected, within):
-    found = [result["path"] for result in search(page, query)]
-    assert expected in found[:within], f"{query!r} -> {found[:8]}"
-
-
-@pytest.mark.parametrize("query, expected, kind", [
+# Pages that list every entry would match every query; they stay out of the index.
+LIST_PAGES = {"timeline/", "map/", "tags/", "corrections/", "narratives/", "actors/", "incidents/", "debunks/",
+              "sources/"}
+KINDS = [
     ("Fedorov", FYODOROV, "Actor"),
     ("statehood", NARRATIVE, "Narrative"),
     ("authorship", DEBUNK, "Debunk"),
     ("continuous chain of Russian cities", "incidents/limonov-2016-ideal-russia/", "Incident"),
-])
-def test_a_search_result_says_what_kind_of_entry_it_is(page, screenshot_dir, query, expected, kind):
-    found = {result["path"]: result["text"] for result in search(page, query)}
-    page.screenshot(path=screenshot_dir / f"search-{kind.lower()}.png")
-    assert expected in found, f"{query!r} -> {list(found)[:8]}"
-    assert kind in found[expected].split(), found[expected]
+]
+
+# The queries of a test share one page, as a reader's do; each is a subtest,
+# so a miss names its query and the other queries are still tried.
 
 
-def test_results_show_the_matching_words_highlighted(page):
-    search(page, "biolabs")
-    marked = page.locator(".kb-search__result mark").all_inner_texts()
-    assert marked and all("biolab" in word.lower() for word in marked), marked
+def test_search_finds_the_entry_and_no_list_page(page, subtests):
+    open_search(page)
+    for query, expected, within in SEARCHES:
+        with subtests.test(query=query):
+            found = [result["path"] for result in search_again(page, query)]
+            assert expected in found[:within], f"{query!r} -> {found[:8]}"
+    with subtests.test("matching words are highlighted"):
+        search_again(page, "biolabs")
+        marked = page.locator(".kb-search__result mark").all_inner_texts()
+        assert marked and all("biolab" in word.lower() for word in marked), marked
+    with subtests.test("no results says so"):
+        assert search_again(page, "Xylophonist") == []
+        assert page.locator(".kb-search__status").inner_text() == "No results for \u201cXylophonist\u201d."
+    with subtests.test("more results are added below"):
+        first = search_again(page, "Kazakhstan")
+        more = page.locator(".kb-search__more")
+        assert len(first) == 10 and more.is_visible()
+        more.click()
+        page.wait_for_function("document.querySelectorAll('.kb-search__result').length > 10")
+        after = results(page)
+        assert after[:10] == first and len({r["path"] for r in after}) == len(after)
+    for query in ["Medvedev", "artificial state", "Putin"]:
+        with subtests.test("list pages are not results", query=query):
+            search_again(page, query)
+            found = {result["path"] for result in every_result(page)}
+            assert found and not found & LIST_PAGES, sorted(found & LIST_PAGES)
 
 
-# Pages that list every entry would match every query; they stay out of the index.
-LIST_PAGES = {"timeline/", "map/", "tags/", "corrections/", "narratives/", "actors/", "incidents/", "debunks/",
-              "sources/"}
-
-
-@pytest.mark.parametrize("query", ["Medvedev", "artificial state", "Putin"])
-def test_list_pages_are_not_results(page, query):
-    search(page, query)
+def every_result(page) -> list[dict]:
+    """Clicks "more" until every result of the query is shown."""
     more = page.locator(".kb-search__more")
     while more.is_visible():
         shown = page.locator(".kb-search__result").count()
         more.click()
         page.wait_for_function("n => document.querySelectorAll('.kb-search__result').length > n", arg=shown)
-    found = {result["path"] for result in results(page)}
-    assert found and not found & LIST_PAGES, sorted(found & LIST_PAGES)
+    return results(page)
 
 
-def test_the_kind_buttons_narrow_the_results(page, screenshot_dir):
-    everything = search(page, "Medvedev")
+def test_results_say_their_kind_and_the_kind_buttons_narrow_them(page, screenshot_dir, subtests):
+    open_search(page)
+    for query, expected, kind in KINDS:
+        with subtests.test(query=query, kind=kind):
+            found = {result["path"]: result["text"] for result in search_again(page, query)}
+            page.screenshot(path=screenshot_dir / f"search-{kind.lower()}.png")
+            assert expected in found, f"{query!r} -> {list(found)[:8]}"
+            assert kind in found[expected].split(), found[expected]
+    everything = search_again(page, "Medvedev")
     assert len({r["text"].split()[0] for r in everything}) > 1, "the query should match several kinds"
     button = page.get_by_role("button", name="Actors")
     assert button.get_attribute("aria-pressed") == "false"
@@ -88,85 +105,70 @@ def test_the_kind_buttons_narrow_the_results(page, screenshot_dir):
     assert len(results(page)) == len(everything)
 
 
-def test_more_results_are_added_below(page):
-    first = search(page, "Kazakhstan")
-    more = page.locator(".kb-search__more")
-    assert len(first) == 10 and more.is_visible()
-    more.click()
-    page.wait_for_function("document.querySelectorAll('.kb-search__result').length > 10")
-    after = results(page)
-    assert after[:10] == first and len({r["path"] for r in after}) == len(after)
+def test_keys_escape_enter_and_arrows(page, subtests):
+    with subtests.test("Escape closes the results"):
+        search(page, "Putin")
+        panel = page.locator(".kb-search__panel")
+        assert panel.is_visible()
+        page.keyboard.press("Escape")
+        assert not panel.is_visible()
+        assert page.evaluate("document.activeElement.classList.contains('kb-search__input')")
+    with subtests.test("Enter in the box opens the first result"):
+        found = search_again(page, "Zhirinovsky")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert site_path(page.url) == found[0]["path"] == "actors/vladimir-zhirinovsky/"
+    with subtests.test("arrow keys and Enter open a result"):
+        found = search(page, "Sobchak")
+        page.keyboard.press("ArrowDown")
+        assert page.evaluate("document.activeElement.classList.contains('kb-search__link')")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowUp")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert site_path(page.url) == found[0]["path"]
+        assert page.locator("article h1").is_visible()
 
 
-def test_arrow_keys_and_enter_open_a_result(page):
-    found = search(page, "Sobchak")
-    page.keyboard.press("ArrowDown")
-    assert page.evaluate("document.activeElement.classList.contains('kb-search__link')")
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("ArrowUp")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    assert site_path(page.url) == found[0]["path"]
-    assert page.locator("article h1").is_visible()
+def test_search_links_and_results_lead_to_real_pages(page, subtests):
+    with subtests.test("a search link opens with the results"):
+        open_page(page, "?q=Fedorov")
+        wait_for_answer(page, "Fedorov")
+        assert results(page)[0]["path"] == FYODOROV
+    with subtests.test("search from a nested page links to real pages"):
+        found = search(page, "Solzhenitsyn", start=NARRATIVE)
+        assert found and found[0]["path"].startswith("actors/alexander-solzhenitsyn/")
+        with page.expect_navigation():
+            page.locator(".kb-search__link").first.click()
+        assert site_path(page.url) == found[0]["path"]
+        assert page.locator("article h1").inner_text().rstrip("¶").strip() == "Alexander Solzhenitsyn"
 
 
-def test_enter_in_the_box_opens_the_first_result(page):
-    found = search(page, "Zhirinovsky")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    assert site_path(page.url) == found[0]["path"] == "actors/vladimir-zhirinovsky/"
-
-
-def test_escape_closes_the_results(page):
-    search(page, "Putin")
-    panel = page.locator(".kb-search__panel")
-    assert panel.is_visible()
-    page.keyboard.press("Escape")
-    assert not panel.is_visible()
-    assert page.evaluate("document.activeElement.classList.contains('kb-search__input')")
-
-
-def test_no_results_says_so(page):
-    assert search(page, "Xylophonist") == []
-    assert page.locator(".kb-search__status").inner_text() == "No results for \u201cXylophonist\u201d."
-
-
-def test_a_search_link_opens_with_the_results(page):
-    open_page(page, "?q=Fedorov")
-    wait_for_answer(page, "Fedorov")
-    assert results(page)[0]["path"] == FYODOROV
-
-
-def test_search_from_a_nested_page_links_to_real_pages(page):
-    found = search(page, "Solzhenitsyn", start=NARRATIVE)
-    assert found and found[0]["path"].startswith("actors/alexander-solzhenitsyn/")
-    with page.expect_navigation():
-        page.locator(".kb-search__link").first.click()
-    assert site_path(page.url) == found[0]["path"]
-    assert page.locator("article h1").inner_text().rstrip("¶").strip() == "Alexander Solzhenitsyn"
-
-
-def test_the_first_search_downloads_little(page):
+def test_the_first_search_downloads_little_and_the_panel_is_accessible_in_both_schemes(page, subtests):
     sizes: dict[str, int] = {}
-    page.on("response", lambda response: sizes.__setitem__(response.url, len(response.body())))
+
+    def measure(response):
+        sizes[response.url] = len(response.body())
+
+    page.on("response", measure)
+    page.emulate_media(color_scheme="light")
     search(page, "Medvedev")
-    searching = {url: size for url, size in sizes.items() if "/pagefind/" in url}
-    assert not [url for url in sizes if "search_index" in url], "the theme's whole-site index was fetched"
-    assert searching and sum(searching.values()) < 2_000_000, searching
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_search_panel_has_no_serious_accessibility_violation(page, scheme):
-    from axe_playwright_python.sync_playwright import Axe
-
-    page.emulate_media(color_scheme=scheme)
-    search(page, "Medvedev")
-    assert page.evaluate("document.body.dataset.mdColorScheme") == ("slate" if scheme == "dark" else "default")
-    violations = Axe().run(page).response["violations"]
-    serious = [f"{v['id']} ({v['impact']}): {v['help']} - "
-               + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
-               for v in violations if v["impact"] in ("serious", "critical")]
-    assert not serious, "\n".join(serious)
+    page.remove_listener("response", measure)
+    with subtests.test("the first search downloads little"):
+        searching = {url: size for url, size in sizes.items() if "/pagefind/" in url}
+        assert not [url for url in sizes if "search_index" in url], "the theme's whole-site index was fetched"
+        assert searching and sum(searching.values()) < 2_000_000, searching
+    for scheme in ("light", "dark"):
+        with subtests.test("no serious accessibility violation", scheme=scheme):
+            if scheme == "dark":
+                # The theme picks the scheme at a first visit and keeps it in the
+                # browser's storage: cleared, the reload is a dark-mode reader's first visit.
+                page.emulate_media(color_scheme=scheme)
+                page.evaluate("localStorage.clear(); sessionStorage.clear()")
+                search(page, "Medvedev")
+            assert page.evaluate("document.body.dataset.mdColorScheme") == ("slate" if scheme == "dark" else "default")
+            serious = serious_accessibility_violations(page)
+            assert not serious, "\n".join(serious)
 
 
 def test_without_javascript_there_is_no_dead_search_box(page_without_js):
@@ -234,25 +236,23 @@ def russian_plural(count: int, one: str, few: str, many: str) -> str:
     return few if 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14 else many
 
 
-@pytest.mark.parametrize("start", list(LANGUAGE_SEARCHES))
-def test_search_in_russian_and_kazakh_finds_the_entry_in_that_language(page, start):
-    open_page(page, start)
-    page.keyboard.press("/")
-    for query, expected, within in LANGUAGE_SEARCHES[start]:
-        found = [result["path"] for result in search_again(page, query)]
-        assert start + expected in found[:within], f"{query!r} on /{start} -> {found[:8]}"
-        assert all(path.startswith(start) for path in found), f"other languages' pages without asking: {found}"
-        status = page.locator(".kb-search__status").inner_text()
-        if start == "ru/":
-            count = int(status.split()[0])
-            words = russian_plural(count, "результат", "результата", "результатов")
-            assert status == f"{count} {words} по запросу «{query}».", status
-        else:
-            assert status.startswith(f"«{query}» бойынша ") and status.endswith(" нәтиже."), status
-
-
-def test_search_widened_to_all_languages_marks_each_result_with_its_language(page, screenshot_dir):
-    assert [r["path"] for r in search(page, "Toqaev", start="ru/")][:1] == ["ru/" + TOKAYEV]
+def test_search_in_russian_and_kazakh_finds_the_entry_in_that_language(page, screenshot_dir, subtests):
+    for start in ("kk/", "ru/"):
+        open_search(page, start)
+        for query, expected, within in LANGUAGE_SEARCHES[start]:
+            with subtests.test(start=start, query=query):
+                found = [result["path"] for result in search_again(page, query)]
+                assert start + expected in found[:within], f"{query!r} on /{start} -> {found[:8]}"
+                assert all(path.startswith(start) for path in found), f"other languages' pages without asking: {found}"
+                status = page.locator(".kb-search__status").inner_text()
+                if start == "ru/":
+                    count = int(status.split()[0])
+                    words = russian_plural(count, "результат", "результата", "результатов")
+                    assert status == f"{count} {words} по запросу «{query}».", status
+                else:
+                    assert status.startswith(f"«{query}» бойынша ") and status.endswith(" нәтиже."), status
+    # Still on /ru/: widened to every language, each result is marked with its language.
+    assert [r["path"] for r in search_again(page, "Toqaev")][:1] == ["ru/" + TOKAYEV]
     page.locator(".kb-search__all-languages").check()
     page.wait_for_function("document.querySelectorAll('.kb-search__result .kb-search__language').length > 0")
     wait_for_answer(page, "Toqaev")
