@@ -4,7 +4,8 @@ The site is built from the injection run of tests/test_hostile.py (every
 payload in every text field; what check refuses is replaced by plain text).
 A second page holds the raw payloads rendered by kb/markup.py without any
 check, so the sanitizer alone is tried too. Every page is loaded and every
-link in its content clicked (a link repeated in another field, once); no
+link in its content clicked (a link repeated in another field, or a link
+within its page repeated on another page, once); no
 dialog may open and no console message may come.
 """
 from __future__ import annotations
@@ -87,10 +88,13 @@ def test_no_payload_runs_script_on_load_or_click(browser, payload_site, payload_
             target = urljoin(url, href)
             if urlsplit(target).scheme in ("http", "https") and not is_local(target):
                 continue  # leaving for another site is navigation, not script; the route would block it
-            # The same link (element and destination) in another field does the same on a click.
-            if (markup_of_link, target) in tried:
+            # The same link (element and destination) in another field does the same
+            # on a click; so does the same link to a place in its own page (a
+            # heading's permalink, a citation's note) on another page.
+            key = (markup_of_link, href if href.startswith("#") else target)
+            if key in tried:
                 continue
-            tried.add((markup_of_link, target))
+            tried.add(key)
             page.locator("article a").nth(index).click(timeout=2_000, force=True, no_wait_after=True)
             assert urldefrag(page.url).url == url, f"{href!r} left the page"
             clicked += 1
@@ -102,4 +106,5 @@ def test_no_payload_runs_script_on_load_or_click(browser, payload_site, payload_
     context.close()
     assert dialogs[len(found[0]):] == ["probe"]
     assert found == ([], []) and traffic.external == []
-    assert clicked > 200 and len(payload_pages(payload_site)) > 30, (clicked, len(payload_pages(payload_site)))
+    # 25 distinct links on 33 pages when written: the floor catches a harness that finds none.
+    assert clicked > 20 and len(payload_pages(payload_site)) > 30, (clicked, len(payload_pages(payload_site)))
