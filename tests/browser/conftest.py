@@ -104,7 +104,8 @@ def record(context, traffic: Traffic) -> None:
     context.on("request", lambda request: traffic.requests.append(request.url))
     context.on("console", lambda message: message.type == "error" and traffic.errors.append(
         f"{message.text} ({message.location.get('url', '')})"))
-    context.on("weberror", lambda error: traffic.errors.append(f"page error: {error.error}"))
+    # The stack names the script that failed, which the message alone does not.
+    context.on("weberror", lambda error: traffic.errors.append(f"page error: {error.error.stack or error.error}"))
 
 
 @pytest.fixture
