@@ -15,7 +15,11 @@ site after the build.
 from __future__ import annotations
 
 import asyncio
+import gzip
+import json
 import threading
+import time
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -23,6 +27,12 @@ from pathlib import Path
 EXCLUDED_SELECTORS = [".headerlink"]
 BUNDLE = "pagefind"
 DONE = object()  # the last job: write the bundle
+SETTLE_TIMEOUT = 300.0  # seconds the bundle may take to reach the disk after Pagefind says it is written
+
+
+class BundleWritten(Exception):
+    """Leaves the index's block once the bundle is on disk: left without an
+    error, PagefindIndex would write the bundle a second time."""
 
 
 class SearchIndexError(Exception):
@@ -53,11 +63,17 @@ class SiteIndexer:
     async def _index(self) -> None:
         from pagefind.index import IndexConfig, PagefindIndex
 
-        config = IndexConfig(exclude_selectors=EXCLUDED_SELECTORS, output_path=str(self.site_dir / BUNDLE))
-        # Leaving the block without an error writes the bundle to output_path.
-        async with PagefindIndex(config=config) as index:
-            while (glob := await self.jobs.get()) is not DONE:
-                await index.add_directory(str(self.site_dir), glob=glob)
+        bundle = self.site_dir / BUNDLE
+        config = IndexConfig(exclude_selectors=EXCLUDED_SELECTORS, output_path=str(bundle))
+        try:
+            async with PagefindIndex(config=config) as index:
+                while (glob := await self.jobs.get()) is not DONE:
+                    await index.add_directory(str(self.site_dir), glob=glob)
+                await index.write_files()
+                await wait_until_complete(bundle)
+                raise BundleWritten
+        except BundleWritten:
+            pass
 
     def _send(self, job) -> None:
         self.loop.call_soon_threadsafe(self.jobs.put_nowait, job)
@@ -88,6 +104,8 @@ class SiteIndexer:
         self._send(DONE)
         try:
             self.work.result(timeout)
+        except SearchIndexError:
+            raise
         except Exception as error:  # the API raises plain Exceptions carrying Pagefind's message
             raise SearchIndexError(f"Pagefind could not index {self.site_dir}: {error}"
                                    " (is pagefind[extended] installed? pip install -r requirements.txt)") from None
@@ -106,3 +124,45 @@ class SiteIndexer:
     def _stop(self) -> None:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=60)
+
+
+async def wait_until_complete(bundle: Path, timeout: float = SETTLE_TIMEOUT) -> None:
+    """Returns once every file of the bundle is whole.
+
+    Pagefind answers that it has written the bundle while its writes may
+    still be queued (its files are not flushed), and closing the API stops
+    its process: a file not yet written would stay empty or cut short. Its
+    compressed files end with gzip's checksum and its entry file is JSON, so
+    each can be checked whole; a file written in one piece is whole once it is
+    not empty. No library or API call answers this, hence the check here."""
+    deadline = time.monotonic() + timeout
+    whole: set[Path] = set()
+    while True:
+        files = [path for path in bundle.rglob("*") if path.is_file() and path not in whole]
+        whole.update(path for path in files if is_whole(path))
+        unfinished = [path for path in files if path not in whole]
+        if not unfinished:
+            return
+        if time.monotonic() > deadline:
+            names = ", ".join(sorted(str(path.relative_to(bundle)) for path in unfinished)[:5])
+            raise SearchIndexError(f"Pagefind's files were not all written within {timeout:.0f} s: {names}")
+        await asyncio.sleep(0.05)
+
+
+def is_whole(path: Path) -> bool:
+    """Whether a file of Pagefind's bundle has been written to its end."""
+    data = path.read_bytes()
+    if not data:
+        return False
+    if data[:2] == b"\x1f\x8b":  # gzip: the index, fragments, filters, meta and WebAssembly
+        try:
+            gzip.decompress(data)
+        except (EOFError, OSError, zlib.error):
+            return False
+        return True
+    if path.suffix == ".json":
+        try:
+            json.loads(data)
+        except ValueError:
+            return False
+    return True

@@ -1,6 +1,9 @@
 """The real site and the fixture site, built with `mkdocs build --strict`."""
 from __future__ import annotations
 
+import asyncio
+import gzip
+import json
 from pathlib import Path
 
 import pytest
@@ -33,6 +36,44 @@ def test_every_link_of_the_real_site_resolves(real_site):
 
 def test_every_link_of_the_fixture_site_resolves(fixture_site):
     assert broken_links(fixture_site) == []
+
+
+@pytest.mark.parametrize("language", ["", "ru/", "kk/"])
+def test_every_file_of_the_search_index_is_whole(real_site, language):
+    bundle = real_site / language / "pagefind"
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    (meta,) = entry["languages"].values()
+    entries = [p for p in (ROOT / "entries").glob("*/*.yaml") if p.name.count(".") == 1]
+    assert meta["page_count"] >= len(entries) > 100
+    assert (bundle / f"pagefind.{meta['hash']}.pf_meta").is_file()
+    assert len(list((bundle / "fragment").iterdir())) == meta["page_count"]
+    cut_short = []
+    for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        try:
+            if not data or (data[:2] == b"\x1f\x8b" and not gzip.decompress(data)):
+                cut_short.append(path.name)
+        except EOFError:
+            cut_short.append(path.name)
+    assert cut_short == []
+
+
+def test_a_search_index_with_a_file_cut_short_fails_and_names_it(tmp_path):
+    from kb.search import SearchIndexError, wait_until_complete
+
+    (tmp_path / "fragment").mkdir()
+    whole = gzip.compress(b"pagefind_dcd{}")
+    (tmp_path / "fragment" / "a.pf_fragment").write_bytes(whole)
+    (tmp_path / "fragment" / "b.pf_fragment").write_bytes(whole[:-4])
+    (tmp_path / "pagefind-entry.json").write_bytes(b"")
+    (tmp_path / "pagefind.js").write_text("export {}")
+    with pytest.raises(SearchIndexError) as raised:
+        asyncio.run(wait_until_complete(tmp_path, timeout=0.2))
+    assert str(raised.value) == ("Pagefind's files were not all written within 0 s: "
+                                 "fragment/b.pf_fragment, pagefind-entry.json")
+    (tmp_path / "fragment" / "b.pf_fragment").write_bytes(whole)
+    (tmp_path / "pagefind-entry.json").write_text("{}")
+    asyncio.run(wait_until_complete(tmp_path, timeout=0.2))
 
 
 def test_docs_folder_is_not_written_by_the_build(real_site):
