@@ -70,7 +70,7 @@ class SiteIndexer:
                 while (glob := await self.jobs.get()) is not DONE:
                     await index.add_directory(str(self.site_dir), glob=glob)
                 await index.write_files()
-                await wait_until_complete(bundle)
+                await asyncio.to_thread(wait_until_complete, bundle)
                 raise BundleWritten
         except BundleWritten:
             pass
@@ -126,7 +126,7 @@ class SiteIndexer:
         self.thread.join(timeout=60)
 
 
-async def wait_until_complete(bundle: Path, timeout: float = SETTLE_TIMEOUT) -> None:
+def wait_until_complete(bundle: Path, timeout: float = SETTLE_TIMEOUT) -> None:
     """Returns once every file of the bundle is whole.
 
     Pagefind answers that it has written the bundle while its writes may
@@ -145,8 +145,8 @@ async def wait_until_complete(bundle: Path, timeout: float = SETTLE_TIMEOUT) -> 
             return
         if time.monotonic() > deadline:
             names = ", ".join(sorted(str(path.relative_to(bundle)) for path in unfinished)[:5])
-            raise SearchIndexError(f"Pagefind's files were not all written within {timeout:.0f} s: {names}")
-        await asyncio.sleep(0.05)
+            raise SearchIndexError(f"Pagefind's files were not all written within {timeout:g} s: {names}")
+        time.sleep(0.05)
 
 
 def is_whole(path: Path) -> bool:
